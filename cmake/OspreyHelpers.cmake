@@ -29,9 +29,12 @@ function(osprey_cc_test)
     target_link_libraries(${ARG_NAME} PRIVATE osprey_${dep})
   endforeach()
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_EXTERNAL} GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${ARG_LABELS};unit"
-                       ENVIRONMENT "OSPREY_BINARY=$<TARGET_FILE:osprey>;OSPREY_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  if(ARG_LABELS)
+    set(labels ${ARG_LABELS})
+  else()
+    set(labels unit)
+  endif()
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}")
 endfunction()
 
 # Google Benchmark: osprey_cc_bench(NAME http_bench SRCS ... DEPS http). CTest runs each one

@@ -32,11 +32,21 @@ bool NeedsQuotes(std::string_view v) {
 void AppendEscaped(std::string& out, std::string_view v) {
   for (char c : v) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -90,10 +100,14 @@ std::string Rfc3339Millis() {
 
 std::string_view LevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -137,8 +151,7 @@ Logger Logger::Stderr(LogLevel level, LogFormat format) {
   });
 }
 
-Logger::Logger(LogLevel level, LogFormat format, Sink sink)
-    : shared_(std::make_shared<Shared>()) {
+Logger::Logger(LogLevel level, LogFormat format, Sink sink) : shared_(std::make_shared<Shared>()) {
   shared_->sink = std::move(sink);
   shared_->format = format;
   shared_->level.store(static_cast<int>(level));

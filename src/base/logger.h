@@ -1,7 +1,8 @@
 // Leveled structured logging to a sink (stderr in the server), in logfmt or JSON.
 //
 //   logger.Info("Server is ready", {{"address", addr}, {"threads", 2}});
-//   -> ts=2026-11-21T14:46:10.123Z level=info component=http msg="Server is ready" address=:9090 threads=2
+//   -> ts=2026-11-21T14:46:10.123Z level=info component=http msg="Server is ready" address=:9090
+//   threads=2
 //
 // No global logger: a Logger is passed to constructors. With() returns a child
 // that adds fixed fields (typically component=...) and shares the sink.
@@ -38,8 +39,8 @@ struct LogField {
   LogField(std::string_view k, bool v) : key(k), value(v ? "true" : "false"), quoted(false) {}
   LogField(std::string_view k, double v);
   template <typename I>
-    requires std::is_integral_v<I>
-  LogField(std::string_view k, I v) : key(k), value(std::to_string(v)), quoted(false) {}
+  requires std::is_integral_v<I> LogField(std::string_view k, I v)
+      : key(k), value(std::to_string(v)), quoted(false) {}
 
   std::string key;
   std::string value;

@@ -1,9 +1,9 @@
 #include "base/logger.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace osprey {
 namespace {

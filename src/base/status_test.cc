@@ -1,9 +1,9 @@
 #include "base/status.h"
 
+#include <gtest/gtest.h>
+
 #include <cerrno>
 #include <memory>
-
-#include <gtest/gtest.h>
 
 namespace osprey {
 namespace {

@@ -1,0 +1,175 @@
+#include "http/internal/authenticator.h"
+
+#include <crypt.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include "base/check.h"
+#include "http/request.h"
+
+namespace osprey::http::internal {
+namespace {
+
+// Checked when the user is unknown, so that a wrong user name takes as long as a wrong
+// password. bcrypt of "osprey-dummy-password-not-a-secret", cost 10.
+constexpr std::string_view kDummyHash =
+    "$2b$10$qcoQc/dim3eguSBEtQRuXubxU83SKw2pvRYLK5R3AdzxeVyMZlkwW";
+
+bool IsBcryptHash(std::string_view h) {
+  return h.size() == 60 &&
+         (h.starts_with("$2a$") || h.starts_with("$2b$") || h.starts_with("$2y$"));
+}
+
+bool BcryptMatches(std::string_view password, std::string_view hash) {
+  // crypt_rn needs NUL-terminated strings; a password with a NUL can never match.
+  if (password.find('\0') != std::string_view::npos) return false;
+  std::string phrase(password);
+  std::string setting(hash);
+  auto data = std::make_unique<crypt_data>();
+  const char* out = crypt_rn(phrase.c_str(), setting.c_str(), data.get(), sizeof(crypt_data));
+  if (out == nullptr || out[0] == '*') return false;
+  std::string_view computed(out);
+  return computed.size() == hash.size() &&
+         CRYPTO_memcmp(computed.data(), hash.data(), hash.size()) == 0;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::array<uint8_t, 32>> DigestAll(const std::vector<std::string>& tokens) {
+  std::vector<std::array<uint8_t, 32>> out;
+  out.reserve(tokens.size());
+  for (const std::string& t : tokens) out.push_back(Sha256(t));
+  return out;
+}
+
+}  // namespace
+
+std::array<uint8_t, 32> Sha256(std::string_view data) {
+  std::array<uint8_t, 32> out{};
+  unsigned int len = 0;
+  OSPREY_CHECK(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) == 1 &&
+               len == out.size())
+      << "EVP_Digest(sha256) failed";
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  for (size_t i = 0; i < in.size(); i += 4) {
+    bool last = i + 4 == in.size();
+    int pad = 0;
+    uint32_t group = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      char c = in[i + k];
+      int v;
+      if (c == '=' && last && k >= 2) {
+        // Padding only at the end: "xx==" or "xxx=".
+        if (k == 2 && in[i + 3] != '=') return std::nullopt;
+        ++pad;
+        v = 0;
+      } else {
+        if (pad > 0) return std::nullopt;
+        v = value(c);
+        if (v < 0) return std::nullopt;
+      }
+      group = (group << 6) | static_cast<uint32_t>(v);
+    }
+    out.push_back(static_cast<char>((group >> 16) & 0xFF));
+    if (pad < 2) out.push_back(static_cast<char>((group >> 8) & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(group & 0xFF));
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Authenticator>> Authenticator::Create(AuthOptions options) {
+  for (const auto& [user, hash] : options.basic_auth_users) {
+    if (!IsBcryptHash(hash)) {
+      return InvalidArgumentError("basic_auth_users: password of user \"" + user +
+                                  "\" is not a bcrypt hash");
+    }
+  }
+  for (const std::string& token : options.bearer_tokens) {
+    if (token.empty()) return InvalidArgumentError("bearer_tokens: empty token");
+  }
+  return std::unique_ptr<Authenticator>(new Authenticator(std::move(options)));
+}
+
+Authenticator::Authenticator(AuthOptions options)
+    : options_(std::move(options)),
+      enabled_(!options_.basic_auth_users.empty() || !options_.bearer_tokens.empty()),
+      token_digests_(DigestAll(options_.bearer_tokens)) {}
+
+bool Authenticator::Allows(std::string_view path,
+                           std::optional<std::string_view> authorization) const {
+  if (!enabled_) return true;
+  if (std::find(options_.open_paths.begin(), options_.open_paths.end(), path) !=
+      options_.open_paths.end()) {
+    return true;
+  }
+  if (!authorization) return false;
+  std::string_view value = TrimSpaces(*authorization);
+  size_t space = value.find(' ');
+  if (space == std::string_view::npos) return false;
+  std::string_view scheme = value.substr(0, space);
+  std::string_view credentials = TrimSpaces(value.substr(space + 1));
+  if (EqualsIgnoreCase(scheme, "Basic")) return CheckBasic(credentials);
+  if (EqualsIgnoreCase(scheme, "Bearer")) return CheckBearer(credentials);
+  return false;
+}
+
+bool Authenticator::CheckBasic(std::string_view credentials) const {
+  if (options_.basic_auth_users.empty()) return false;
+  std::optional<std::string> decoded = Base64Decode(credentials);
+  if (!decoded) return false;
+  size_t colon = decoded->find(':');
+  if (colon == std::string::npos) return false;
+  std::string_view user = std::string_view(*decoded).substr(0, colon);
+  std::string_view password = std::string_view(*decoded).substr(colon + 1);
+
+  std::array<uint8_t, 32> digest = Sha256(password);
+  std::string key(user);
+  key.push_back('\0');
+  key.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  {
+    MutexLock lock(mu_);
+    if (verified_.count(key)) return true;
+  }
+  auto it = options_.basic_auth_users.find(std::string(user));
+  bool known = it != options_.basic_auth_users.end();
+  bool ok = BcryptMatches(password, known ? std::string_view(it->second) : kDummyHash) && known;
+  if (ok) {
+    MutexLock lock(mu_);
+    if (verified_.size() >= kMaxCachedLogins) verified_.clear();
+    verified_.insert(std::move(key));
+  }
+  return ok;
+}
+
+bool Authenticator::CheckBearer(std::string_view token) const {
+  // Compare digests, so neither the length nor the content of a token leaks through timing;
+  // check every token so that which one matched does not either.
+  std::array<uint8_t, 32> digest = Sha256(token);
+  bool ok = false;
+  for (const Digest& d : token_digests_) {
+    ok |= CRYPTO_memcmp(d.data(), digest.data(), d.size()) == 0;
+  }
+  return ok;
+}
+
+}  // namespace osprey::http::internal

@@ -1,0 +1,275 @@
+#include "server/app.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "http/response.h"
+#include "metrics/build_info.h"
+#include "metrics/process_collector.h"
+#include "model/duration.h"
+#include "server/build_info.h"
+
+namespace osprey::server {
+namespace {
+
+using nlohmann::json;
+
+// How long connections in the middle of a request get to finish at shutdown.
+constexpr std::chrono::milliseconds kShutdownGrace{5000};
+
+std::string SuccessJson(const json& data) {
+  return json{{"status", "success"}, {"data", data}}.dump();
+}
+
+std::string Rfc3339(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+struct Security {
+  std::optional<http::TlsOptions> tls;
+  http::AuthOptions auth;
+};
+
+Result<Security> LoadSecurity(const std::string& web_config_file) {
+  Security s;
+  if (web_config_file.empty()) return s;
+  OSPREY_ASSIGN_OR_RETURN(config::WebConfig wc, config::LoadWebConfigFile(web_config_file));
+  if (wc.tls_server_config) {
+    const auto& t = *wc.tls_server_config;
+    s.tls = http::TlsOptions{
+        .cert_file = t.cert_file,
+        .key_file = t.key_file,
+        .client_ca_file = t.client_ca_file,
+        .client_auth_type = std::string(config::ClientAuthTypeName(t.client_auth_type)),
+        .min_version = std::string(config::TlsVersionName(t.min_version)),
+        .max_version = std::string(config::TlsVersionName(t.max_version))};
+  }
+  s.auth.basic_auth_users = wc.basic_auth_users;
+  s.auth.bearer_tokens = wc.bearer_tokens;
+  return s;
+}
+
+int ThreadCount() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return 0;
+}
+
+}  // namespace
+
+App::App(Flags flags, Logger logger)
+    : flags_(std::move(flags)),
+      logger_(std::move(logger)),
+      start_time_ms_(clock_.NowMillis()),
+      reload_successful_(
+          registry_.NewGauge("osprey_config_last_reload_successful",
+                             "Whether the last configuration reload attempt was successful.")),
+      reload_success_timestamp_(
+          registry_.NewGauge("osprey_config_last_reload_success_timestamp_seconds",
+                             "Timestamp of the last successful configuration reload.")),
+      reloads_total_(
+          registry_.NewCounter("osprey_config_reloads_total", "Configuration reload attempts.")),
+      reload_failures_total_(registry_.NewCounter("osprey_config_reload_failures_total",
+                                                  "Configuration reload attempts that failed.")) {
+  metrics::AddProcessCollector(registry_);
+  metrics::AddBuildInfo(registry_, kVersion, kRevision, kBranch, kCompiler);
+}
+
+App::~App() { Shutdown(); }
+
+Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
+  std::unique_ptr<App> app(new App(std::move(flags), std::move(logger)));
+  const Flags& f = app->flags_;
+  app->logger_.Info("Starting Osprey", {{"version", kVersion}, {"revision", kRevision}});
+
+  // Config first: a bad config is the most common start-up failure and exits 2.
+  Result<config::Config> cfg = config::LoadConfigFile(f.config_file);
+  if (!cfg.ok()) {
+    return Status(StatusCode::kInvalidArgument, cfg.status().message());
+  }
+  Result<Security> security = LoadSecurity(f.web_config_file);
+  if (!security.ok()) {
+    return Status(StatusCode::kInvalidArgument, security.status().message());
+  }
+  {
+    MutexLock lock(app->mu_);
+    app->config_ = std::make_shared<const config::Config>(std::move(cfg).value());
+    app->last_config_time_ms_ = app->clock_.NowMillis();
+  }
+  app->reload_successful_.Set(1);
+  app->reload_success_timestamp_.Set(static_cast<double>(app->clock_.NowMillis()) / 1000.0);
+  app->logger_.Info("Completed loading of configuration file", {{"filename", f.config_file}});
+
+  OSPREY_ASSIGN_OR_RETURN(app->data_dir_, DataDirLock::Acquire(f.storage_tsdb_path));
+
+  app->RegisterRoutes();
+  http::ServerOptions options;
+  options.listen_address = f.web_listen_address;
+  options.tls = security->tls;
+  options.auth = security->auth;
+  options.max_connections = f.web_max_connections;
+  options.read_timeout = std::chrono::milliseconds(f.web_read_timeout.ms);
+  OSPREY_ASSIGN_OR_RETURN(app->server_,
+                          http::Server::Start(std::move(options), app->router_, app->registry_,
+                                              app->logger_.With({{"component", "web"}})));
+  std::string bound = f.web_listen_address;
+  if (size_t colon = bound.rfind(':'); colon != std::string::npos) {
+    bound = bound.substr(0, colon + 1) + std::to_string(app->server_->port());
+  }
+  app->logger_.Info("Listening on address",
+                    {{"address", bound}, {"tls", security->tls.has_value()}});
+  app->ready_.store(true);
+  app->logger_.Info("Server is ready to receive web requests.");
+  return app;
+}
+
+std::shared_ptr<const config::Config> App::current_config() const {
+  MutexLock lock(mu_);
+  return config_;
+}
+
+Status App::Reload() {
+  MutexLock reload_lock(reload_mu_);
+  reloads_total_.Inc();
+  logger_.Info("Loading configuration file", {{"filename", flags_.config_file}});
+  auto fail = [this](const Status& s) {
+    reload_successful_.Set(0);
+    reload_failures_total_.Inc();
+    {
+      MutexLock lock(mu_);
+      last_reload_ok_ = false;
+    }
+    logger_.Error("Error reloading config; the previous configuration stays in effect",
+                  {{"err", s.message()}});
+    return s;
+  };
+  Result<config::Config> cfg = config::LoadConfigFile(flags_.config_file);
+  if (!cfg.ok()) return fail(cfg.status());
+  Result<Security> security = LoadSecurity(flags_.web_config_file);
+  if (!security.ok()) return fail(security.status());
+  if (server_ != nullptr) {
+    Status s = server_->UpdateSecurity(security->tls, security->auth);
+    if (!s.ok()) return fail(s);
+  }
+  {
+    MutexLock lock(mu_);
+    config_ = std::make_shared<const config::Config>(std::move(cfg).value());
+    last_reload_ok_ = true;
+    last_config_time_ms_ = clock_.NowMillis();
+  }
+  reload_successful_.Set(1);
+  reload_success_timestamp_.Set(static_cast<double>(clock_.NowMillis()) / 1000.0);
+  logger_.Info("Completed loading of configuration file", {{"filename", flags_.config_file}});
+  return OkStatus();
+}
+
+void App::Shutdown() {
+  {
+    MutexLock lock(mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  ready_.store(false);
+  if (server_ != nullptr) {
+    logger_.Info("Stopping web server; finishing in-flight requests");
+    server_->Shutdown(kShutdownGrace);
+  }
+  // Storage and other state will be flushed here, after the last request finished.
+  data_dir_.reset();
+  logger_.Info("See you next time!");
+}
+
+std::string App::RuntimeInfoJson() const {
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  bool reload_ok;
+  int64_t last_config_ms;
+  {
+    MutexLock lock(mu_);
+    reload_ok = last_reload_ok_;
+    last_config_ms = last_config_time_ms_;
+  }
+  return SuccessJson(json{
+      {"startTime", Rfc3339(start_time_ms_)},
+      {"CWD", cwd},
+      {"reloadConfigSuccess", reload_ok},
+      {"lastConfigTime", Rfc3339(last_config_ms)},
+      {"corruptionCount", 0},
+      {"threadCount", ThreadCount()},
+      {"hardwareConcurrency", std::thread::hardware_concurrency()},
+      {"storageRetention", model::FormatDuration(flags_.storage_tsdb_retention_time)},
+  });
+}
+
+void App::RegisterRoutes() {
+  using http::Request;
+  using http::Response;
+  router_.Handle("GET", "/-/healthy",
+                 [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });
+  router_.Handle("GET", "/-/ready", [this](const Request&) {
+    if (!ready_.load()) return Response::Text("Service Unavailable\n", 503);
+    return Response::Text("Osprey is Ready.\n");
+  });
+  auto reload = [this](const Request&) {
+    if (!flags_.web_enable_lifecycle) {
+      return Response::Text("Lifecycle API is not enabled.\n", 403);
+    }
+    Status s = Reload();
+    if (!s.ok()) return Response::Text("failed to reload config: " + s.message() + "\n", 500);
+    return Response::Text("");
+  };
+  router_.Handle("POST", "/-/reload", reload);
+  router_.Handle("PUT", "/-/reload", reload);
+  router_.Handle("GET", "/metrics", [this](const Request&) {
+    return Response::Text(registry_.ExpositionText(), 200,
+                          "text/plain; version=0.0.4; charset=utf-8");
+  });
+  router_.Handle("GET", "/api/v1/status/buildinfo", [](const Request&) {
+    return Response::Json(SuccessJson(json{{"version", kVersion},
+                                           {"revision", kRevision},
+                                           {"branch", kBranch},
+                                           {"buildUser", ""},
+                                           {"buildDate", kBuildDate},
+                                           {"compiler", kCompiler}}));
+  });
+  router_.Handle("GET", "/api/v1/status/flags", [this](const Request&) {
+    json data = json::object();
+    for (const auto& [k, v] : flags_.as_strings) data[k] = v;
+    return Response::Json(SuccessJson(data));
+  });
+  router_.Handle("GET", "/api/v1/status/config", [this](const Request&) {
+    return Response::Json(SuccessJson(json{{"yaml", current_config()->ToYaml()}}));
+  });
+  router_.Handle("GET", "/api/v1/status/runtimeinfo",
+                 [this](const Request&) { return Response::Json(RuntimeInfoJson()); });
+  router_.Handle("GET", "/", [](const Request&) {
+    Response r = Response::Text(
+        "<!doctype html><html><head><title>Osprey</title></head><body>"
+        "<h1>Osprey</h1><ul>"
+        "<li><a href=\"/metrics\">/metrics</a></li>"
+        "<li><a href=\"/api/v1/status/buildinfo\">/api/v1/status/buildinfo</a></li>"
+        "<li><a href=\"/api/v1/status/config\">/api/v1/status/config</a></li>"
+        "<li><a href=\"/api/v1/status/flags\">/api/v1/status/flags</a></li>"
+        "<li><a href=\"/api/v1/status/runtimeinfo\">/api/v1/status/runtimeinfo</a></li>"
+        "<li><a href=\"/-/healthy\">/-/healthy</a></li>"
+        "</ul></body></html>\n",
+        200, "text/html; charset=utf-8");
+    return r;
+  });
+}
+
+}  // namespace osprey::server

@@ -1,0 +1,76 @@
+// The running server: config, data dir, HTTP API and every module, wired together.
+// This is the only place that names concrete classes (STYLE.md section 1).
+//
+// Start-up order: config (a bad one stops start-up, exit 2) -> data dir lock -> metrics
+// registry -> routes -> HTTP listener (ready). Shutdown runs it backwards: stop accepting,
+// finish in-flight requests, flush and close storage, release the lock.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "base/logger.h"
+#include "base/status.h"
+#include "base/thread_annotations.h"
+#include "config/config.h"
+#include "config/web_config.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "metrics/registry.h"
+#include "server/data_dir.h"
+#include "server/flags.h"
+
+namespace osprey::server {
+
+// Thread-safe: Reload() and Shutdown() may be called from any thread, including HTTP
+// handlers (POST /-/reload) and the signal thread.
+class App {
+ public:
+  // kInvalidArgument: the config or web config file is bad (exit code 2).
+  // Other codes: the port, the data dir, ... (exit code 1).
+  static Result<std::unique_ptr<App>> Start(Flags flags, Logger logger);
+  ~App();
+
+  // Re-reads the config file and the web config file. A bad file is rejected whole and
+  // the old configuration keeps running; the outcome is in
+  // osprey_config_last_reload_successful and in the log.
+  Status Reload() OSPREY_EXCLUDES(mu_);
+
+  // Graceful: stop accepting, let in-flight requests finish, flush state. Idempotent.
+  void Shutdown() OSPREY_EXCLUDES(mu_);
+
+  int port() const { return server_->port(); }
+
+ private:
+  App(Flags flags, Logger logger);
+  void RegisterRoutes();
+  std::shared_ptr<const config::Config> current_config() const OSPREY_EXCLUDES(mu_);
+  std::string RuntimeInfoJson() const;
+
+  const Flags flags_;
+  const Logger logger_;
+  const SystemClock clock_;
+  const int64_t start_time_ms_;
+  metrics::Registry registry_;
+  http::Router router_;
+  metrics::Gauge& reload_successful_;
+  metrics::Gauge& reload_success_timestamp_;
+  metrics::Counter& reloads_total_;
+  metrics::Counter& reload_failures_total_;
+  std::unique_ptr<DataDirLock> data_dir_;
+  std::unique_ptr<http::Server> server_;
+  std::atomic<bool> ready_{false};
+
+  mutable Mutex mu_;
+  // shared_ptr: an immutable snapshot read by HTTP handlers on other threads while a
+  // reload swaps in the next one.
+  std::shared_ptr<const config::Config> config_ OSPREY_GUARDED_BY(mu_);
+  bool last_reload_ok_ OSPREY_GUARDED_BY(mu_) = true;
+  int64_t last_config_time_ms_ OSPREY_GUARDED_BY(mu_) = 0;
+  bool shut_down_ OSPREY_GUARDED_BY(mu_) = false;
+  Mutex reload_mu_;  // serialises whole reloads
+};
+
+}  // namespace osprey::server

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Osprey needs to build, run and test, when missing.
+# Idempotent and quiet when everything is present. Runs apt-get as root or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache git clang libclang-rt-14-dev clang-format
+  # libraries (DESIGN.md "Chosen dependencies")
+  libboost-dev libssl-dev zlib1g-dev libsnappy-dev libyaml-cpp-dev nlohmann-json3-dev
+  libfmt-dev libcli11-dev libcrypt-dev libre2-dev libxxhash-dev libzstd-dev libroaring-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 openssl curl
+  # promtool (checks our /metrics in tests)
+  prometheus
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then
+    SUDO="sudo"
+  else
+    echo "install-deps: missing packages (${missing[*]}) and not root; install them or run as root" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# --no-install-recommends keeps the prometheus package from pulling in extras; policy-rc.d
+# keeps its service from starting on port 9090 where Osprey listens.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
