@@ -27,7 +27,7 @@ class CheckFailure {
 
 // Lets `cond ? (void)0 : Voidify() & CheckFailure(...) << x` type-check.
 struct Voidify {
-  void operator&(CheckFailure&) {}
+  void operator&(const CheckFailure&) {}
 };
 
 }  // namespace osprey::internal

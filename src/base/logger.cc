@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/strings.h"
 #include "base/thread_annotations.h"
 
 namespace osprey {
@@ -29,43 +30,13 @@ bool NeedsQuotes(std::string_view v) {
   return false;
 }
 
-void AppendEscaped(std::string& out, std::string_view v) {
-  for (char c : v) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
 void AppendLogfmt(std::string& out, std::string_view key, std::string_view value) {
   if (!out.empty()) out += ' ';
   out += key;
   out += '=';
   if (NeedsQuotes(value)) {
     out += '"';
-    AppendEscaped(out, value);
+    AppendJsonEscaped(out, value);
     out += '"';
   } else {
     out += value;
@@ -74,11 +45,11 @@ void AppendLogfmt(std::string& out, std::string_view key, std::string_view value
 
 void AppendJson(std::string& out, std::string_view key, std::string_view value, bool quoted) {
   out += out.size() > 1 ? ",\"" : "\"";
-  AppendEscaped(out, key);
+  AppendJsonEscaped(out, key);
   out += "\":";
   if (quoted) {
     out += '"';
-    AppendEscaped(out, value);
+    AppendJsonEscaped(out, value);
     out += '"';
   } else {
     out += value;

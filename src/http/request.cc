@@ -43,13 +43,13 @@ std::string_view Request::PathParam(std::string_view name) const {
 }
 
 std::optional<std::string_view> Request::Param(std::string_view name) const {
-  if (auto v = FindFirst(query, name)) return v;
-  return FindFirst(form, name);
+  if (auto v = FindFirst(form, name)) return v;
+  return FindFirst(query, name);
 }
 
 std::vector<std::string_view> Request::Params(std::string_view name) const {
   std::vector<std::string_view> out;
-  for (const KeyValues* kvs : {&query, &form}) {
+  for (const KeyValues* kvs : {&form, &query}) {
     for (const auto& [k, v] : *kvs) {
       if (k == name) out.emplace_back(v);
     }

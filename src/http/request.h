@@ -32,11 +32,12 @@ struct Request {
   std::optional<std::string_view> Header(std::string_view name) const;
   // The value of path parameter `name`, or "" when the route has no such parameter.
   std::string_view PathParam(std::string_view name) const;
-  // The first value of `name` in the query string, else in the form body (as Prometheus's API
-  // accepts both GET and POST-form requests).
+  // The first value of `name` in the form body, else in the query string: body values take
+  // precedence, as with Go's Request.FormValue behind Prometheus's API (which accepts both GET
+  // and POST-form requests).
   std::optional<std::string_view> Param(std::string_view name) const;
-  // Every value of `name`: those of the query string, then those of the form body
-  // ("match[]" may repeat).
+  // Every value of `name`: those of the form body, then those of the query string, in Go's
+  // Request.Form order ("match[]" may repeat).
   std::vector<std::string_view> Params(std::string_view name) const;
 };
 

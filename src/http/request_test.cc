@@ -25,14 +25,15 @@ TEST(RequestTest, HeaderLookupIgnoresCase) {
   EXPECT_EQ(r.Header("Missing"), std::nullopt);
 }
 
-TEST(RequestTest, ParamPrefersQueryThenForm) {
+TEST(RequestTest, ParamPrefersFormBodyThenQuery) {
   Request r;
-  r.query = {{"query", "up"}, {"match[]", "a"}};
+  r.query = {{"query", "up"}, {"match[]", "a"}, {"start", "1"}};
   r.form = {{"query", "down"}, {"time", "5"}, {"match[]", "b"}};
-  EXPECT_EQ(r.Param("query"), "up");
+  EXPECT_EQ(r.Param("query"), "down");  // Like Go's FormValue: the body wins.
   EXPECT_EQ(r.Param("time"), "5");
+  EXPECT_EQ(r.Param("start"), "1");
   EXPECT_EQ(r.Param("nope"), std::nullopt);
-  EXPECT_EQ(r.Params("match[]"), (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(r.Params("match[]"), (std::vector<std::string_view>{"b", "a"}));
 }
 
 TEST(RequestTest, PathParamIsEmptyWhenAbsent) {

@@ -161,8 +161,12 @@ class ServerImpl {
       live.clear();
       state_->WaitUntilNoConnections();
     }
+    // No io_.stop(): the pool runs until the io_context is out of work. A socket the reactor
+    // accepted just before the listener closed has its accept handler still queued behind the
+    // close; stopping would leave that handler, and the client's connection, pending until
+    // the io_context is destroyed. Run, the handler sees the closed listener and closes the
+    // socket. Nothing re-arms once the listener and every connection are closed.
     work_.reset();
-    io_.stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
     if (state_ != nullptr) logger_.Info("HTTP server stopped", {{"port", port_}});

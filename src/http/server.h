@@ -88,9 +88,9 @@ class Server {
   // Graceful stop: stops accepting at once (new connections are refused); requests in flight
   // finish and get their responses (with "Connection: close"); idle keep-alive connections
   // close at once; connections partway through receiving a request get up to `grace` to
-  // finish it, then close. Returns when every connection is closed and every pool thread has
-  // joined, which waits for handlers still running. Idempotent. Requires: not called from a
-  // handler (CHECK).
+  // finish it, then close. Returns when every connection (also one accepted as Shutdown
+  // began) is closed and every pool thread has joined, which waits for handlers still running.
+  // Idempotent. Requires: not called from a handler (CHECK).
   void Shutdown(std::chrono::milliseconds grace);
 
  private:

@@ -56,10 +56,10 @@ TEST_F(ServerTest, RoutesRequestsWithPathAndQueryParams) {
   EXPECT_EQ(r->Header("content-type"), "text/plain; charset=utf-8");
 }
 
-TEST_F(ServerTest, FormPostParamsReachTheHandler) {
+TEST_F(ServerTest, FormPostParamsReachTheHandlerAndWinOverTheQuery) {
   std::string body = "q=from+form";
   auto r = RoundTrip(port(),
-                     "POST /label/x HTTP/1.1\r\nHost: x\r\n"
+                     "POST /label/x?q=from+query HTTP/1.1\r\nHost: x\r\n"
                      "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
                          std::to_string(body.size()) + "\r\n\r\n" + body);
   ASSERT_TRUE(r.ok()) << r.status().ToString();

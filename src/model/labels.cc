@@ -6,38 +6,13 @@
 #include <algorithm>
 
 #include "base/check.h"
+#include "base/strings.h"
 
 namespace osprey::model {
 namespace {
 
 bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
-
-void AppendQuoted(std::string& out, std::string_view v) {
-  out += '"';
-  for (char c : v) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
-}
 
 }  // namespace
 
@@ -52,44 +27,7 @@ bool IsValidMetricName(std::string_view name) {
                      [](char c) { return IsNameChar(c) || c == ':'; });
 }
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + static_cast<size_t>(len) > n) return false;
-    for (int k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + static_cast<size_t>(k)]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and out-of-range code points.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += static_cast<size_t>(len);
-  }
-  return true;
-}
+bool IsValidUtf8(std::string_view s) { return ::osprey::IsValidUtf8(s); }
 
 Labels::Labels(std::vector<Label> labels) : labels_(std::move(labels)) {
   std::erase_if(labels_, [](const Label& l) { return l.value.empty(); });
@@ -138,7 +76,7 @@ std::string Labels::ToString() const {
     if (i > 0) out += ", ";
     out += labels_[i].name;
     out += '=';
-    AppendQuoted(out, labels_[i].value);
+    AppendGoQuoted(out, labels_[i].value);
   }
   out += '}';
   return out;

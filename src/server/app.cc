@@ -115,6 +115,7 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
   app->logger_.Info("Completed loading of configuration file", {{"filename", f.config_file}});
 
   OSPREY_ASSIGN_OR_RETURN(app->data_dir_, DataDirLock::Acquire(f.storage_tsdb_path));
+  OSPREY_RETURN_IF_ERROR(app->OpenStorage());
 
   app->RegisterRoutes();
   http::ServerOptions options;
@@ -135,6 +136,32 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
   app->ready_.store(true);
   app->logger_.Info("Server is ready to receive web requests.");
   return app;
+}
+
+Status App::OpenStorage() {
+  tsdb::HeadOptions head_options;
+  head_options.dir = flags_.storage_tsdb_path;
+  {
+    MutexLock lock(mu_);
+    head_options.out_of_order_window_ms = config_->storage.tsdb.out_of_order_time_window.ms;
+  }
+  Result<std::unique_ptr<tsdb::Head>> head =
+      tsdb::Head::Open(fs_, head_options, registry_, logger_.With({{"component", "tsdb"}}));
+  if (!head.ok()) {
+    return head.status().Annotate("opening storage in " + flags_.storage_tsdb_path);
+  }
+  head_ = std::move(head).value();
+  ingest_metrics_ = std::make_unique<ingest::IngestMetrics>(registry_);
+  remote_write_ = std::make_unique<ingest::RemoteWriteIngester>(*head_, *ingest_metrics_);
+  storage_api_ = std::unique_ptr<StorageApi>(new StorageApi{
+      .queryable = *head_,
+      .appendable = *head_,
+      .remote_write = *remote_write_,
+      .ingest_metrics = *ingest_metrics_,
+      .head_stats = [this](size_t limit) { return head_->Stats(limit); },
+      .clock = clock_,
+  });
+  return OkStatus();
 }
 
 std::shared_ptr<const config::Config> App::current_config() const {
@@ -188,7 +215,11 @@ void App::Shutdown() {
     logger_.Info("Stopping web server; finishing in-flight requests");
     server_->Shutdown(kShutdownGrace);
   }
-  // Storage and other state will be flushed here, after the last request finished.
+  // Storage is flushed after the last request finished.
+  if (head_ != nullptr) {
+    Status s = head_->Close();
+    if (!s.ok()) logger_.Error("Error closing storage", {{"err", s.message()}});
+  }
   data_dir_.reset();
   logger_.Info("See you next time!");
 }
@@ -218,6 +249,7 @@ std::string App::RuntimeInfoJson() const {
 void App::RegisterRoutes() {
   using http::Request;
   using http::Response;
+  RegisterStorageRoutes(router_, *storage_api_);
   router_.Handle("GET", "/-/healthy",
                  [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });
   router_.Handle("GET", "/-/ready", [this](const Request&) {

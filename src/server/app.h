@@ -1,9 +1,9 @@
 // The running server: config, data dir, HTTP API and every module, wired together.
 // This is the only place that names concrete classes (STYLE.md section 1).
 //
-// Start-up order: config (a bad one stops start-up, exit 2) -> data dir lock -> metrics
-// registry -> routes -> HTTP listener (ready). Shutdown runs it backwards: stop accepting,
-// finish in-flight requests, flush and close storage, release the lock.
+// Start-up order: config (a bad one stops start-up, exit 2) -> data dir lock -> storage
+// (replays the WAL) -> routes -> HTTP listener (ready). Shutdown runs it backwards: stop
+// accepting, finish in-flight requests, flush and close storage, release the lock.
 #pragma once
 
 #include <atomic>
@@ -18,9 +18,13 @@
 #include "config/web_config.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "ingest/ingest_metrics.h"
+#include "ingest/remote_write_ingester.h"
 #include "metrics/registry.h"
 #include "server/data_dir.h"
 #include "server/flags.h"
+#include "server/storage_api.h"
+#include "tsdb/head/head.h"
 
 namespace osprey::server {
 
@@ -45,6 +49,7 @@ class App {
 
  private:
   App(Flags flags, Logger logger);
+  Status OpenStorage();
   void RegisterRoutes();
   std::shared_ptr<const config::Config> current_config() const OSPREY_EXCLUDES(mu_);
   std::string RuntimeInfoJson() const;
@@ -60,6 +65,11 @@ class App {
   metrics::Counter& reloads_total_;
   metrics::Counter& reload_failures_total_;
   std::unique_ptr<DataDirLock> data_dir_;
+  PosixFileSystem fs_;
+  std::unique_ptr<tsdb::Head> head_;
+  std::unique_ptr<ingest::IngestMetrics> ingest_metrics_;
+  std::unique_ptr<ingest::RemoteWriteIngester> remote_write_;
+  std::unique_ptr<StorageApi> storage_api_;
   std::unique_ptr<http::Server> server_;
   std::atomic<bool> ready_{false};
 

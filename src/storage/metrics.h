@@ -26,7 +26,10 @@ inline constexpr SeriesRef kNoRef = 0;
 class Appender {
  public:
   virtual ~Appender() = default;
-  // `hint`: a ref returned earlier for these labels, or kNoRef. Cache the result.
+  // `hint`: a ref returned earlier for these labels, or kNoRef. Cache the result. A ref
+  // names one label set forever. With a hint, `labels` may be empty: a store that does not
+  // know the ref then returns kNotFound without side effects, and the caller retries with
+  // the labels.
   // Rejections are expected outcomes with specific codes: kOutOfBounds (too old, out of
   // order), kAlreadyExists (duplicate timestamp, different value), kInvalidArgument (bad
   // labels), kResourceExhausted (a series limit). A rejected sample does not spoil the

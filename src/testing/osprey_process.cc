@@ -73,10 +73,11 @@ Result<std::unique_ptr<OspreyProcess>> OspreyProcess::Start(OspreyProcessOptions
   std::unique_ptr<OspreyProcess> p(new OspreyProcess());
   p->dir_ = std::make_unique<TempDir>();
   std::string config = p->dir_->WriteFile("osprey.yml", options.config_yaml);
+  p->data_path_ = options.data_path.empty() ? p->dir_->Join("data") : options.data_path;
   std::vector<std::string> args = {
       "--config.file=" + config,
       "--web.listen-address=127.0.0.1:0",
-      "--storage.tsdb.path=" + p->dir_->Join("data"),
+      "--storage.tsdb.path=" + p->data_path_,
   };
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   OSPREY_ASSIGN_OR_RETURN(p->pid_,

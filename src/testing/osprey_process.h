@@ -25,6 +25,9 @@ struct OspreyProcessOptions {
   // Appended after the fixture's own flags (so they can override them).
   std::vector<std::string> extra_args;
   std::chrono::milliseconds start_timeout{30'000};
+  // Use this data dir instead of a fresh one (e.g. another process's data_path(), to
+  // restart on the same data).
+  std::string data_path;
 };
 
 struct ExitResult {
@@ -49,7 +52,7 @@ class OspreyProcess {
   pid_t pid() const { return pid_; }
   const TempDir& dir() const { return *dir_; }
   std::string config_path() const { return dir_->Join("osprey.yml"); }
-  std::string data_path() const { return dir_->Join("data"); }
+  std::string data_path() const { return data_path_; }
   // Everything the process wrote to stderr so far.
   std::string Stderr() const;
 
@@ -64,6 +67,7 @@ class OspreyProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   bool exited_ = false;
+  std::string data_path_;
 };
 
 }  // namespace osprey::testing

@@ -1,8 +1,10 @@
 #include "config/internal/validate.h"
 
-#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "base/strings.h"
+#include "model/labels.h"
 
 namespace osprey::config::internal {
 namespace {
@@ -15,13 +17,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-bool IsValidLabelName(std::string_view s) {
-  if (s.empty() || IsDigit(s[0])) return false;
-  for (char c : s) {
-    if (!IsWordChar(c)) return false;
-  }
-  return true;
-}
+bool IsValidLabelName(std::string_view s) { return model::IsValidLabelName(s); }
 
 bool IsValidRelabelTarget(std::string_view s) {
   // ^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$ : word characters and group references,
@@ -51,42 +47,7 @@ bool IsValidRelabelTarget(std::string_view s) {
   return true;
 }
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (size_t j = 1; j < len; ++j) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + j]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
+bool IsValidUtf8(std::string_view s) { return ::osprey::IsValidUtf8(s); }
 
 std::string CleanPath(std::string_view path) {
   if (path.empty()) return ".";
@@ -133,39 +94,8 @@ std::string DirName(std::string_view path) {
 }
 
 std::string Quote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  // Invalid UTF-8 is shown byte by byte rather than passed on to a terminal or a log.
-  const bool escape_high = !IsValidUtf8(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f || (escape_high && c >= 0x80)) {
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xf];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  AppendGoQuoted(out, s, GoQuoteEscapes::kReadable);
   return out;
 }
 

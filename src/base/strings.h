@@ -1,0 +1,44 @@
+// Text helpers shared by every module: UTF-8 validation, JSON string escaping and Go-style
+// quoting. Pure functions on bytes; thread-safe.
+//
+//   std::string json = R"({"msg":")";
+//   AppendJsonEscaped(json, "a\"b\n");  // json == R"({"msg":"a\"b\n)"
+//   std::string go;
+//   AppendGoQuoted(go, "x\ty");          // go == R"("x\ty")"
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace osprey {
+
+// The length (1 to 4) of the valid UTF-8 sequence starting at s[i], or 0 when s[i] does not start
+// one: a stray continuation byte, a truncated sequence, an overlong form, a surrogate or a code
+// point past U+10FFFF. Requires: i < s.size().
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
+// True when all of `s` is valid UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+// Appends `s` escaped for the inside of a JSON string literal (no quotes added): `"` and `\`
+// are backslash-escaped, \b \f \n \r \t get their short forms, other control characters become
+// \u00XX, valid UTF-8 is copied and each byte that is not part of valid UTF-8 becomes U+FFFD, so
+// the result is always valid JSON.
+void AppendJsonEscaped(std::string& out, std::string_view s);
+
+// Which characters AppendGoQuoted escapes besides `"`, `\`, newline, carriage return and tab.
+enum class GoQuoteEscapes {
+  // Nothing else: every other byte is copied. How Labels::ToString prints label values.
+  kBasic,
+  // Also the other control characters and DEL as \xNN and, when `s` is not valid UTF-8, every
+  // byte >= 0x80 as \xNN, as Go's %q does, so that odd input stays readable in one-line messages.
+  kReadable,
+};
+
+// Appends `s` in double quotes with Go's backslash escapes (\" \\ \n \r \t, and \xNN for the
+// bytes `escapes` selects).
+void AppendGoQuoted(std::string& out, std::string_view s,
+                    GoQuoteEscapes escapes = GoQuoteEscapes::kBasic);
+
+}  // namespace osprey

@@ -1,0 +1,148 @@
+// The head: the in-memory, writable part of the metric store. Implements the storage seam
+// (Appendable, Queryable) over the series of roughly the last block range.
+//
+// Durability: Appender::Commit() returns only after the batch is in the write-ahead log
+// (wal/), so an acknowledged write survives kill -9. Completed chunks (120 samples or a
+// chunk-range boundary) go to chunks_head/ and are read back through mmap, so the head's
+// RAM holds only each series' open chunk. Start-up loads chunks_head/ and replays the WAL.
+//
+// Layout under `dir`: wal/ (docs/format/wal.md), chunks_head/ (docs/format/head_chunks.md).
+//
+// Thread-safe. Appends scale over cores: series are found through striped locks and each
+// series has its own lock; the WAL batches concurrent commits (group commit). Queries take
+// per-series locks only to copy the open chunk, never a global one.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/file_system.h"
+#include "base/logger.h"
+#include "base/status.h"
+#include "base/thread_annotations.h"
+#include "metrics/registry.h"
+#include "storage/metrics.h"
+#include "tsdb/chunk/chunk_disk_mapper.h"
+#include "tsdb/head/mem_series.h"
+#include "tsdb/index/mem_postings.h"
+#include "tsdb/index/symbols.h"
+#include "tsdb/wal/wal.h"
+
+namespace osprey::tsdb {
+
+class SeriesMap;
+
+struct HeadOptions {
+  // Holds wal/ and chunks_head/. Created if missing.
+  std::string dir;
+  // Block range: chunks never cross a multiple of it.
+  int64_t chunk_range_ms = 2 * 3600 * 1000;
+  // A chunk is completed (written to chunks_head/) at this many samples.
+  int samples_per_chunk = 120;
+  // Samples up to this far behind a series' newest one are accepted (0: rejected as
+  // out of order).
+  int64_t out_of_order_window_ms = 0;
+  // 0: unlimited. New series past a limit are rejected with kResourceExhausted.
+  size_t max_series = 0;
+  size_t max_series_per_metric = 0;
+  // 0: unlimited. Longer label values are rejected with kInvalidArgument.
+  size_t max_label_value_length = 0;
+  WalOptions wal;
+  uint64_t chunk_segment_size = uint64_t{128} << 20;
+};
+
+// For /api/v1/status/tsdb.
+struct HeadStats {
+  uint64_t num_series = 0;
+  uint64_t num_chunks = 0;
+  int64_t min_time = 0;
+  int64_t max_time = 0;
+  IndexStats index;
+};
+
+class Head final : public storage::Appendable, public storage::Queryable {
+ public:
+  // Opens or creates the head in options.dir, loading chunks_head/ and replaying the WAL
+  // (a damaged WAL tail is repaired: truncated at the last good record, logged, counted).
+  static Result<std::unique_ptr<Head>> Open(FileSystem& fs, HeadOptions options,
+                                            metrics::Registry& registry, Logger logger);
+  ~Head() override;
+  Head(const Head&) = delete;
+  Head& operator=(const Head&) = delete;
+
+  std::unique_ptr<storage::Appender> NewAppender() override;
+  Result<std::unique_ptr<storage::Querier>> NewQuerier(model::TimeRange range) override;
+
+  HeadStats Stats(size_t limit) const;
+  size_t NumSeries() const { return num_series_.load(std::memory_order_relaxed); }
+  int64_t MinTime() const { return min_time_.load(std::memory_order_relaxed); }
+  int64_t MaxTime() const { return max_time_.load(std::memory_order_relaxed); }
+
+  // Syncs chunks_head/ and closes the WAL. Appends fail afterwards. Idempotent.
+  Status Close();
+
+ private:
+  friend class HeadAppender;
+  friend class HeadQuerier;
+  friend class HeadSeries;
+  struct Metrics;
+  struct PendingSample {
+    MemSeries* series;
+    int64_t t;
+    double v;
+  };
+
+  Head(FileSystem& fs, HeadOptions options, metrics::Registry& registry, Logger logger);
+  Status Replay();
+
+  // Finds or creates the series. Validates labels and limits on creation.
+  Result<MemSeries*> GetOrCreateSeries(const model::Labels& labels, bool* created);
+  Result<MemSeries*> CreateSeriesWithId(uint32_t id, const model::Labels& labels);
+  // Checks a sample against the series' state (under its lock). OK, kOutOfBounds,
+  // kAlreadyExists; *duplicate set for an identical sample (ignored).
+  Status CheckAppendable(MemSeries& s, int64_t t, double v, bool* duplicate) const
+      OSPREY_REQUIRES(s.mu);
+  // Adds one sample to a series' chunks (cutting and mmapping a full chunk). Returns false
+  // when it was rejected (out of order by now, or a duplicate).
+  bool AppendToSeries(MemSeries& s, int64_t t, double v);
+  Status CutChunk(MemSeries& s) OSPREY_REQUIRES(s.mu);
+  void UpdateTimeBounds(int64_t t);
+  int64_t MinValidTime() const;
+  // Series created but not yet in the WAL (their batch failed): logged with the next commit.
+  void TakeUnloggedSeries(std::vector<MemSeries*>* out);
+  void ReturnUnloggedSeries(const std::vector<MemSeries*>& series);
+
+  FileSystem& fs_;
+  const HeadOptions options_;
+  const Logger logger_;
+  std::unique_ptr<Metrics> metrics_;
+  SymbolTable symbols_;
+  MemPostings postings_;
+  std::unique_ptr<SeriesMap> series_;
+  std::unique_ptr<ChunkDiskMapper> chunks_;
+  std::unique_ptr<Wal> wal_;
+  std::atomic<uint32_t> next_id_{1};
+  std::atomic<size_t> num_series_{0};
+  std::atomic<size_t> num_chunks_{0};
+  std::atomic<int64_t> min_time_{model::kMaxTimestamp};
+  std::atomic<int64_t> max_time_{model::kMinTimestamp};
+  std::atomic<bool> closed_{false};
+
+  // ChunkDiskMapper has one writer at a time.
+  Mutex chunk_write_mu_;
+  // Held shared by queriers (they read mmapped chunk spans), exclusively by whatever
+  // deletes chunk segments.
+  mutable std::shared_mutex chunk_truncate_mu_;
+
+  Mutex limits_mu_;
+  std::unordered_map<std::string, size_t> series_per_metric_ OSPREY_GUARDED_BY(limits_mu_);
+  Mutex unlogged_mu_;
+  std::vector<MemSeries*> unlogged_series_ OSPREY_GUARDED_BY(unlogged_mu_);
+};
+
+}  // namespace osprey::tsdb

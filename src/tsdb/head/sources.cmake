@@ -1,0 +1,2 @@
+list(APPEND TSDB_SRCS head/head.cc head/head_append.cc head/head_read.cc head/series_map.cc)
+list(APPEND TSDB_TEST_SRCS head/head_test.cc)
