@@ -32,7 +32,7 @@ check-format:
 	@tools/check-format.sh
 
 format:
-	@git ls-files 'src/*.cc' 'src/*.h' | xargs clang-format -i
+	@{ git ls-files 'src/*.cc' 'src/*.h'; git ls-files --others --exclude-standard 'src/*.cc' 'src/*.h'; } | sort -u | xargs clang-format -i
 
 # Everything CI runs: static checks, the release build's tests (unit, end-to-end, benchmark
 # smoke runs), then the ASan+UBSan build's tests (including libFuzzer smoke runs).
