@@ -167,19 +167,21 @@ void Head::UpdateTimeBounds(int64_t t) {
   }
 }
 
+void Head::OnSeriesCreated(const MemSeries& s, const model::Labels& labels) {
+  postings_.Add(s.id(), labels);
+  num_series_.fetch_add(1, std::memory_order_relaxed);
+  metrics_->series_created.Inc();
+  metrics_->series.Inc();
+  MutexLock lock(limits_mu_);
+  ++series_per_metric_[std::string(labels.MetricName())];
+}
+
 Result<MemSeries*> Head::CreateSeriesWithId(uint32_t id, const model::Labels& labels) {
   uint64_t hash = labels.Hash();
   auto [s, created] = series_->GetOrCreate(hash, labels, symbols_, [&] {
     return std::make_unique<MemSeries>(id, hash, labels, symbols_);
   });
-  if (created) {
-    postings_.Add(id, labels);
-    num_series_.fetch_add(1, std::memory_order_relaxed);
-    metrics_->series_created.Inc();
-    metrics_->series.Inc();
-    MutexLock lock(limits_mu_);
-    ++series_per_metric_[std::string(labels.MetricName())];
-  }
+  if (created) OnSeriesCreated(*s, labels);
   return s;
 }
 
@@ -221,14 +223,7 @@ Result<MemSeries*> Head::GetOrCreateSeries(const model::Labels& labels, bool* cr
     return std::make_unique<MemSeries>(id, hash, labels, symbols_);
   });
   if (s == nullptr) return limit;
-  if (was_created) {
-    postings_.Add(s->id(), labels);
-    num_series_.fetch_add(1, std::memory_order_relaxed);
-    metrics_->series_created.Inc();
-    metrics_->series.Inc();
-    MutexLock lock(limits_mu_);
-    ++series_per_metric_[std::string(labels.MetricName())];
-  }
+  if (was_created) OnSeriesCreated(*s, labels);
   *created = was_created;
   return s;
 }

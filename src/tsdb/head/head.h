@@ -103,6 +103,8 @@ class Head final : public storage::Appendable, public storage::Queryable {
   // Finds or creates the series. Validates labels and limits on creation.
   Result<MemSeries*> GetOrCreateSeries(const model::Labels& labels, bool* created);
   Result<MemSeries*> CreateSeriesWithId(uint32_t id, const model::Labels& labels);
+  // Indexes and counts a series the map just created.
+  void OnSeriesCreated(const MemSeries& s, const model::Labels& labels);
   // Checks a sample against the series' state (under its lock). OK, kOutOfBounds,
   // kAlreadyExists; *duplicate set for an identical sample (ignored).
   Status CheckAppendable(MemSeries& s, int64_t t, double v, bool* duplicate) const
