@@ -1,6 +1,8 @@
 #include "base/strings.h"
 
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 
 namespace osprey {
 namespace {
@@ -117,6 +119,17 @@ void AppendGoQuoted(std::string& out, std::string_view s, GoQuoteEscapes escapes
     }
   }
   out += '"';
+}
+
+std::string FormatRfc3339Millis(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
 }
 
 }  // namespace osprey

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 
 // True when all of `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
+
+// "2026-11-21T14:46:10.123Z" for milliseconds since the Unix epoch (UTC). Requires: ms >= 0.
+std::string FormatRfc3339Millis(int64_t ms);
 
 // Appends `s` escaped for the inside of a JSON string literal (no quotes added): `"` and `\`
 // are backslash-escaped, \b \f \n \r \t get their short forms, other control characters become

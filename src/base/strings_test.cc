@@ -76,3 +76,14 @@ TEST(GoQuoteTest, ReadableEscapesHighBytesOnlyWhenTheStringIsNotUtf8) {
 
 }  // namespace
 }  // namespace osprey
+
+namespace osprey {
+namespace {
+
+TEST(FormatRfc3339MillisTest, FormatsUtcWithMilliseconds) {
+  EXPECT_EQ(FormatRfc3339Millis(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatRfc3339Millis(1795272370123), "2026-11-21T14:46:10.123Z");
+}
+
+}  // namespace
+}  // namespace osprey

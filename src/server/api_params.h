@@ -1,6 +1,8 @@
 // Parameter parsing shared by the HTTP API handlers, with Prometheus's rules and messages.
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +22,11 @@ Result<model::Timestamp> ParseTime(std::string_view text);
 
 // Every match[] selector, parsed. kInvalidArgument naming the bad selector.
 Result<std::vector<std::vector<model::Matcher>>> ParseMatchParams(const http::Request& req);
+
+// {"status":"success","data":<data>}, the API's success envelope.
+inline std::string SuccessJson(nlohmann::json data) {
+  return nlohmann::json{{"status", "success"}, {"data", std::move(data)}}.dump();
+}
 
 // Prometheus's "minTime"/"maxTime" defaults for series and label endpoints.
 inline constexpr model::Timestamp kApiMinTime = -62135596800000;  // 0001-01-01

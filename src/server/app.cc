@@ -7,10 +7,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/strings.h"
 #include "http/response.h"
 #include "metrics/build_info.h"
 #include "metrics/process_collector.h"
 #include "model/duration.h"
+#include "server/api_params.h"
 #include "server/build_info.h"
 
 namespace osprey::server {
@@ -20,21 +22,6 @@ using nlohmann::json;
 
 // How long connections in the middle of a request get to finish at shutdown.
 constexpr std::chrono::milliseconds kShutdownGrace{5000};
-
-std::string SuccessJson(const json& data) {
-  return json{{"status", "success"}, {"data", data}}.dump();
-}
-
-std::string Rfc3339(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
 
 struct Security {
   std::optional<http::TlsOptions> tls;
@@ -235,10 +222,10 @@ std::string App::RuntimeInfoJson() const {
     last_config_ms = last_config_time_ms_;
   }
   return SuccessJson(json{
-      {"startTime", Rfc3339(start_time_ms_)},
+      {"startTime", FormatRfc3339Millis(start_time_ms_)},
       {"CWD", cwd},
       {"reloadConfigSuccess", reload_ok},
-      {"lastConfigTime", Rfc3339(last_config_ms)},
+      {"lastConfigTime", FormatRfc3339Millis(last_config_ms)},
       {"corruptionCount", 0},
       {"threadCount", ThreadCount()},
       {"hardwareConcurrency", std::thread::hardware_concurrency()},

@@ -18,10 +18,6 @@ using http::Request;
 using http::Response;
 using nlohmann::json;
 
-std::string SuccessJson(json data) {
-  return json{{"status", "success"}, {"data", std::move(data)}}.dump();
-}
-
 Response BadData(const Status& s) { return ErrorResponse(400, "bad_data", s.message()); }
 
 json LabelsJson(const model::Labels& labels) {
