@@ -1,0 +1,1 @@
+#include "promql/engine.h"
