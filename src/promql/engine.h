@@ -11,7 +11,8 @@
 //   // r.type == ValueType::kVector; r.vector holds the samples.
 //
 // Errors (Status codes, and how the HTTP API reports them):
-//   kInvalidArgument    malformed query or bad argument          400 bad_data
+//   kInvalidArgument    malformed query (parse error)            400 bad_data;
+//                       from evaluation (bad function argument)  422 execution
 //   kFailedPrecondition evaluation error (e.g. "vector cannot contain metrics with the
 //                       same labelset", "found duplicate series for the match group")
 //                                                                  422 execution
@@ -98,10 +99,10 @@ class Engine {
 
   // The same for an already parsed tree. Duration expressions in it are resolved in place
   // for this query's step and range (harmless to evaluate the tree again later).
-  Result<QueryResult> InstantExpr(storage::Queryable& storage, Expr& expr,
-                                  model::Timestamp t, const QueryOptions& qopts = {}) const;
-  Result<QueryResult> RangeExpr(storage::Queryable& storage, Expr& expr,
-                                model::Timestamp start, model::Timestamp end, int64_t step_ms,
+  Result<QueryResult> InstantExpr(storage::Queryable& storage, Expr& expr, model::Timestamp t,
+                                  const QueryOptions& qopts = {}) const;
+  Result<QueryResult> RangeExpr(storage::Queryable& storage, Expr& expr, model::Timestamp start,
+                                model::Timestamp end, int64_t step_ms,
                                 const QueryOptions& qopts = {}) const;
 
  private:

@@ -126,28 +126,44 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
 }
 
 Status App::OpenStorage() {
-  tsdb::HeadOptions head_options;
-  head_options.dir = flags_.storage_tsdb_path;
+  tsdb::DbOptions db_options;
+  db_options.dir = flags_.storage_tsdb_path;
+  db_options.min_block_duration_ms = flags_.storage_tsdb_min_block_duration.ms;
+  // Validated by the flag parser.
+  db_options.retention_bytes = ParseByteSize(flags_.storage_tsdb_retention_size).value_or(0);
+  db_options.retention_ms = flags_.storage_tsdb_retention_time.ms;
+  if (db_options.retention_ms == 0 && db_options.retention_bytes == 0) {
+    db_options.retention_ms = Flags{}.storage_tsdb_retention_time.ms;  // as Prometheus
+  }
   {
     MutexLock lock(mu_);
-    head_options.out_of_order_window_ms = config_->storage.tsdb.out_of_order_time_window.ms;
+    db_options.head.out_of_order_window_ms = config_->storage.tsdb.out_of_order_time_window.ms;
   }
-  Result<std::unique_ptr<tsdb::Head>> head =
-      tsdb::Head::Open(fs_, head_options, registry_, logger_.With({{"component", "tsdb"}}));
-  if (!head.ok()) {
-    return head.status().Annotate("opening storage in " + flags_.storage_tsdb_path);
-  }
-  head_ = std::move(head).value();
+  Result<std::unique_ptr<tsdb::Db>> db =
+      tsdb::Db::Open(fs_, db_options, registry_, logger_.With({{"component", "tsdb"}}));
+  if (!db.ok()) return db.status().Annotate("opening storage in " + flags_.storage_tsdb_path);
+  db_ = std::move(db).value();
   ingest_metrics_ = std::make_unique<ingest::IngestMetrics>(registry_);
-  remote_write_ = std::make_unique<ingest::RemoteWriteIngester>(*head_, *ingest_metrics_);
+  remote_write_ = std::make_unique<ingest::RemoteWriteIngester>(*db_, *ingest_metrics_);
   storage_api_ = std::unique_ptr<StorageApi>(new StorageApi{
-      .queryable = *head_,
-      .appendable = *head_,
+      .queryable = *db_,
+      .appendable = *db_,
       .remote_write = *remote_write_,
       .ingest_metrics = *ingest_metrics_,
-      .head_stats = [this](size_t limit) { return head_->Stats(limit); },
+      .head_stats = [this](size_t limit) { return db_->head().Stats(limit); },
       .clock = clock_,
+      .enable_admin_api = flags_.web_enable_admin_api,
+      .delete_series = [this](std::span<const model::Matcher> ms,
+                              model::TimeRange r) { return db_->Delete(ms, r); },
+      .snapshot = [this](bool with_head) { return db_->CreateSnapshot(with_head); },
+      .clean_tombstones = [this] { return db_->CleanTombstones(); },
   });
+  query_api_ = std::make_unique<QueryApi>(
+      QueryApiOptions{.engine = {.lookback_delta_ms = flags_.query_lookback_delta.ms,
+                                 .max_samples = flags_.query_max_samples},
+                      .timeout_ms = flags_.query_timeout.ms,
+                      .max_concurrency = flags_.query_max_concurrency},
+      *db_, clock_, registry_);
   return OkStatus();
 }
 
@@ -203,8 +219,8 @@ void App::Shutdown() {
     server_->Shutdown(kShutdownGrace);
   }
   // Storage is flushed after the last request finished.
-  if (head_ != nullptr) {
-    Status s = head_->Close();
+  if (db_ != nullptr) {
+    Status s = db_->Close();
     if (!s.ok()) logger_.Error("Error closing storage", {{"err", s.message()}});
   }
   data_dir_.reset();
@@ -237,6 +253,7 @@ void App::RegisterRoutes() {
   using http::Request;
   using http::Response;
   RegisterStorageRoutes(router_, *storage_api_);
+  query_api_->RegisterRoutes(router_);
   router_.Handle("GET", "/-/healthy",
                  [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });
   router_.Handle("GET", "/-/ready", [this](const Request&) {

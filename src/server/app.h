@@ -23,8 +23,9 @@
 #include "metrics/registry.h"
 #include "server/data_dir.h"
 #include "server/flags.h"
+#include "server/query_api.h"
 #include "server/storage_api.h"
-#include "tsdb/head/head.h"
+#include "tsdb/db/db.h"
 
 namespace osprey::server {
 
@@ -66,10 +67,11 @@ class App {
   metrics::Counter& reload_failures_total_;
   std::unique_ptr<DataDirLock> data_dir_;
   PosixFileSystem fs_;
-  std::unique_ptr<tsdb::Head> head_;
+  std::unique_ptr<tsdb::Db> db_;
   std::unique_ptr<ingest::IngestMetrics> ingest_metrics_;
   std::unique_ptr<ingest::RemoteWriteIngester> remote_write_;
   std::unique_ptr<StorageApi> storage_api_;
+  std::unique_ptr<QueryApi> query_api_;
   std::unique_ptr<http::Server> server_;
   std::atomic<bool> ready_{false};
 

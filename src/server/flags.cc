@@ -30,6 +30,32 @@ std::string FlagValueText(const CLI::Option& opt) {
 
 }  // namespace
 
+Result<uint64_t> ParseByteSize(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  std::string_view unit = text.substr(digits);
+  auto bad = [&] {
+    std::string msg = "invalid byte size \"";
+    msg += text;
+    msg += "\": want an integer and B, KB, MB, GB, TB, PB or EB";
+    return InvalidArgumentError(std::move(msg));
+  };
+  if (digits == 0 || digits > 19) return bad();
+  uint64_t n = std::stoull(std::string(text.substr(0, digits)));
+  if (unit.size() == 3 && unit[1] == 'i') unit = std::string_view(unit.data(), 1);  // KiB -> K
+  if (unit.size() == 2 && unit[1] == 'B') unit.remove_suffix(1);  // KB -> K
+  int shift = 0;
+  if (unit.empty() || unit == "B") {
+    shift = 0;
+  } else if (unit.size() == 1 && std::string_view("KMGTPE").find(unit[0]) != std::string::npos) {
+    shift = 10 * (1 + static_cast<int>(std::string_view("KMGTPE").find(unit[0])));
+  } else {
+    return bad();
+  }
+  if (shift > 0 && n > (UINT64_MAX >> shift)) return bad();
+  return n << shift;
+}
+
 FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view version_text) {
   FlagsOutcome out;
   Flags& f = out.flags;
@@ -59,7 +85,14 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view vers
                   "How long to retain samples in storage.");
   app.add_option("--storage.tsdb.retention.size", f.storage_tsdb_retention_size,
                  "Maximum number of bytes that can be stored for blocks (B, KB, MB, GB, TB, "
-                 "PB, EB; 0 disables).");
+                 "PB, EB; 0 disables).")
+      ->check([](const std::string& text) {
+        Result<uint64_t> n = ParseByteSize(text);
+        return n.ok() ? std::string() : n.status().message();
+      });
+  AddDurationFlag(app, "--storage.tsdb.min-block-duration", f.storage_tsdb_min_block_duration,
+                  "Minimum duration of a data block before being persisted. For testing.");
+  app.get_option("--storage.tsdb.min-block-duration")->group("");  // hidden, as in Prometheus
   AddDurationFlag(app, "--query.lookback-delta", f.query_lookback_delta,
                   "The maximum lookback duration for retrieving metrics during expression "
                   "evaluations.");
@@ -68,6 +101,11 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view vers
   app.add_option("--query.max-concurrency", f.query_max_concurrency,
                  "Maximum number of queries executed concurrently.")
       ->check(CLI::Range(1, 10000));
+  app.add_option("--query.max-samples", f.query_max_samples,
+                 "Maximum number of samples a single query can load into memory. Note that "
+                 "queries will fail if they try to load more samples than this into memory, "
+                 "so this also limits the number of samples a query can return.")
+      ->check(CLI::PositiveNumber);
   std::string log_level = "info";
   std::string log_format = "logfmt";
   app.add_option("--log.level", log_level,

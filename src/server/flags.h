@@ -24,9 +24,12 @@ struct Flags {
   std::string storage_tsdb_path = "data/";
   model::Duration storage_tsdb_retention_time{15LL * 24 * 3600 * 1000};
   std::string storage_tsdb_retention_size = "0B";
+  // Hidden, for tests and experts: the block range (the head is persisted in blocks of it).
+  model::Duration storage_tsdb_min_block_duration{2 * 3600 * 1000};
   model::Duration query_lookback_delta{5 * 60 * 1000};
   model::Duration query_timeout{2 * 60 * 1000};
   int query_max_concurrency = 20;
+  int64_t query_max_samples = 50'000'000;
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;
 
@@ -43,5 +46,9 @@ struct FlagsOutcome {
 };
 
 FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view version_text);
+
+// A byte size as --storage.tsdb.retention.size takes it: an integer and an optional unit,
+// B, KB, MB, GB, TB, PB or EB (powers of 1024, as Prometheus; KiB, MiB, ... too).
+Result<uint64_t> ParseByteSize(std::string_view text);
 
 }  // namespace osprey::server

@@ -1,0 +1,304 @@
+// Function calls: range functions stream windows per series; the others run per step on
+// the evaluated arguments. absent, absent_over_time, scalar, vector, time, pi, timestamp
+// over a selector and the query-context functions (start, end, range, step) live here.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "promql/functions.h"
+#include "promql/internal/evaluator.h"
+#include "promql/internal/function_impl.h"
+#include "promql/internal/function_impl_common.h"
+
+namespace osprey::promql::internal {
+namespace {
+
+const Expr& Unparen(const Expr& e) {
+  const Expr* p = &e;
+  while (p->kind() == ExprKind::kParen) p = p->As<ParenExpr>().expr.get();
+  return *p;
+}
+
+// Labels absent() gives: the selector's equality matchers (a name set twice is dropped).
+model::Labels AbsentLabels(const Expr& arg) {
+  const VectorSelector* vs = nullptr;
+  if (arg.kind() == ExprKind::kVectorSelector) vs = &arg.As<VectorSelector>();
+  if (arg.kind() == ExprKind::kMatrixSelector) vs = arg.As<MatrixSelector>().selector.get();
+  if (vs == nullptr) return {};
+  model::LabelsBuilder b;
+  std::vector<std::string> has;
+  for (const model::Matcher& m : vs->matchers) {
+    if (m.name() == model::kMetricName) continue;
+    if (m.type() == model::MatchType::kEqual &&
+        std::find(has.begin(), has.end(), m.name()) == has.end()) {
+      b.Set(m.name(), m.value());
+      has.push_back(m.name());
+    } else {
+      b.Del(m.name());
+    }
+  }
+  return b.Build();
+}
+
+bool IsSortFunction(std::string_view n) {
+  return n == "sort" || n == "sort_desc" || n == "sort_by_label" || n == "sort_by_label_desc";
+}
+
+}  // namespace
+
+Result<EvalValue> Evaluator::EvalAbsent(const Call& e) {
+  EvalValue out{.type = ValueType::kVector};
+  std::vector<uint8_t> present(steps_, 0);
+  const Expr& arg = *e.args[0];
+  if (e.func->name == "absent_over_time") {
+    OSPREY_RETURN_IF_ERROR(ForEachWindow(
+        arg, [](const model::Labels&) { return OkStatus(); },
+        [&](size_t step, std::span<const FPoint>, int64_t, int64_t) {
+          present[step] = 1;
+          return OkStatus();
+        }));
+  } else {
+    OSPREY_ASSIGN_OR_RETURN(EvalValue v, Eval(arg));
+    ctx_.ReleaseSamples(static_cast<int64_t>(v.Count()));
+    for (const StepSeries& s : v.series) {
+      for (size_t i = 0; i < steps_; ++i) present[i] |= s.has[i];
+    }
+  }
+  StepSeries s;
+  s.labels = AbsentLabels(Unparen(arg).kind() == ExprKind::kMatrixSelector ? Unparen(arg) : arg);
+  s.Init(steps_);
+  for (size_t i = 0; i < steps_; ++i) {
+    if (!present[i]) {
+      s.has[i] = 1;
+      s.v[i] = 1;
+    }
+  }
+  if (s.Count() > 0) out.series.push_back(std::move(s));
+  return out;
+}
+
+Result<EvalValue> Evaluator::EvalCall(const Call& e) {
+  const std::string_view name = e.func->name;
+  auto scalar_value = [&](auto&& f) {
+    EvalValue v{.type = ValueType::kScalar};
+    v.scalar.resize(steps_);
+    for (size_t i = 0; i < steps_; ++i) v.scalar[i] = f(i);
+    return v;
+  };
+  if (name == "time") {
+    return scalar_value([&](size_t i) { return static_cast<double>(StepTime(i)) / 1000.0; });
+  }
+  if (name == "pi") return scalar_value([](size_t) { return std::numbers::pi; });
+  if (name == "start") {
+    return scalar_value([&](size_t) { return static_cast<double>(ctx_.query_start) / 1000.0; });
+  }
+  if (name == "end") {
+    return scalar_value([&](size_t) { return static_cast<double>(ctx_.query_end) / 1000.0; });
+  }
+  if (name == "range") {
+    return scalar_value(
+        [&](size_t) { return static_cast<double>(ctx_.query_end - ctx_.query_start) / 1000.0; });
+  }
+  if (name == "step") {
+    return scalar_value([&](size_t) { return static_cast<double>(ctx_.query_step_ms) / 1000.0; });
+  }
+  if (name == "absent" || name == "absent_over_time") return EvalAbsent(e);
+  if (name == "info") return UnimplementedError("info() is not supported");
+  if (name == "scalar") {
+    OSPREY_ASSIGN_OR_RETURN(EvalValue v, Eval(*e.args[0]));
+    ctx_.ReleaseSamples(static_cast<int64_t>(v.Count()));
+    return scalar_value([&](size_t i) {
+      const StepSeries* only = nullptr;
+      for (const StepSeries& s : v.series) {
+        if (!s.has[i]) continue;
+        if (only != nullptr) return std::numeric_limits<double>::quiet_NaN();
+        only = &s;
+      }
+      return only == nullptr ? std::numeric_limits<double>::quiet_NaN() : only->v[i];
+    });
+  }
+  if (name == "vector") {
+    OSPREY_ASSIGN_OR_RETURN(EvalValue v, Eval(*e.args[0]));
+    ctx_.ReleaseSamples(static_cast<int64_t>(v.Count()));
+    EvalValue out{.type = ValueType::kVector};
+    StepSeries s;
+    s.Init(steps_);
+    for (size_t i = 0; i < steps_; ++i) {
+      s.has[i] = 1;
+      s.v[i] = v.scalar[i];
+    }
+    out.series.push_back(std::move(s));
+    return out;
+  }
+  if (name == "timestamp" && e.args[0]->kind() == ExprKind::kVectorSelector) {
+    OSPREY_ASSIGN_OR_RETURN(EvalValue v, EvalVectorSelector(e.args[0]->As<VectorSelector>(), true));
+    SeriesCollector c(steps_);
+    for (StepSeries& s : v.series) {
+      size_t idx = c.Index(s.labels.WithoutMetricName());
+      for (size_t i = 0; i < steps_; ++i) {
+        if (s.has[i]) {
+          OSPREY_RETURN_IF_ERROR(c.Set(idx, i, static_cast<double>(s.ts[i]) / 1000.0));
+        }
+      }
+    }
+    v.series = c.Take();
+    return v;
+  }
+
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (e.args[i]->type() == ValueType::kMatrix) return EvalRangeCall(e, i);
+  }
+
+  const FunctionImpl* impl = LookupFunctionImpl(name);
+  if (impl == nullptr || impl->vector == nullptr) {
+    return UnimplementedError(std::string("function ").append(name).append(" is not supported"));
+  }
+  if (IsSortFunction(name) && start_ != end_) {
+    ctx_.annotations.Warn(
+        "sort is ineffective for range queries since results are always ordered by labels",
+        e.position());
+  }
+  std::vector<EvalValue> args;
+  int64_t held = 0;
+  for (const ExprPtr& a : e.args) {
+    OSPREY_ASSIGN_OR_RETURN(EvalValue v, Eval(*a));
+    held += static_cast<int64_t>(v.Count());
+    args.push_back(std::move(v));
+  }
+  SeriesCollector c(steps_);
+  std::vector<Vector> step_vectors(args.size());
+  std::vector<ArgValue> call_args(args.size());
+  Vector out;
+  for (size_t i = 0; i < steps_; ++i) {
+    OSPREY_RETURN_IF_ERROR(ctx_.CheckInterrupt());
+    const int64_t t = StepTime(i);
+    for (size_t a = 0; a < args.size(); ++a) {
+      ArgValue& av = call_args[a];
+      av.type = args[a].type;
+      switch (args[a].type) {
+        case ValueType::kVector: {
+          Vector& vec = step_vectors[a];
+          vec.clear();
+          for (const StepSeries& s : args[a].series) {
+            if (s.has[i]) vec.push_back(VectorSample{.labels = s.labels, .t = t, .v = s.v[i]});
+          }
+          av.vector = &vec;
+          break;
+        }
+        case ValueType::kScalar:
+          av.scalar = args[a].scalar[i];
+          break;
+        case ValueType::kString:
+          av.string = args[a].str;
+          break;
+        default:
+          break;
+      }
+    }
+    out.clear();
+    VectorCall call{.t = t, .args = call_args, .annotations = &ctx_.annotations, .call = &e};
+    OSPREY_RETURN_IF_ERROR(impl->vector(call, out));
+    for (const VectorSample& s : out) {
+      OSPREY_RETURN_IF_ERROR(c.Set(c.Index(s.labels), i, s.v));
+    }
+  }
+  ctx_.ReleaseSamples(held);
+  EvalValue v{.type = ValueType::kVector};
+  v.series = c.Take();
+  if (e.func->return_type == ValueType::kScalar) {
+    // min_of/max_of: one unlabelled sample per step becomes the scalar.
+    EvalValue sv{.type = ValueType::kScalar};
+    sv.scalar.assign(steps_, std::numeric_limits<double>::quiet_NaN());
+    for (const StepSeries& s : v.series) {
+      for (size_t i = 0; i < steps_; ++i) {
+        if (s.has[i]) sv.scalar[i] = s.v[i];
+      }
+    }
+    return sv;
+  }
+  return v;
+}
+
+Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
+  const FunctionImpl* impl = LookupFunctionImpl(e.func->name);
+  if (impl == nullptr || impl->range == nullptr) {
+    return UnimplementedError(
+        std::string("function ").append(e.func->name).append(" is not supported"));
+  }
+  // The other arguments are scalars.
+  std::vector<std::vector<double>> scalars;
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    if (i == matrix_arg) continue;
+    OSPREY_ASSIGN_OR_RETURN(EvalValue v, Eval(*e.args[i]));
+    ctx_.ReleaseSamples(static_cast<int64_t>(v.Count()));
+    scalars.push_back(std::move(v.scalar));
+  }
+  std::vector<double> step_scalars(scalars.size());
+  for (size_t i = 0; i < steps_; ++i) {
+    for (size_t j = 0; j < scalars.size(); ++j) step_scalars[j] = scalars[j][i];
+    OSPREY_RETURN_IF_ERROR(ValidateRangeScalars(e.func->name, step_scalars));
+  }
+  const Expr& arg = Unparen(*e.args[matrix_arg]);
+  std::optional<int64_t> at;
+  if (arg.kind() == ExprKind::kMatrixSelector) {
+    const VectorSelector& vs = *arg.As<MatrixSelector>().selector;
+    at = AtTime(vs.at_ms, vs.at_modifier);
+  } else if (arg.kind() == ExprKind::kSubquery) {
+    const SubqueryExpr& sq = arg.As<SubqueryExpr>();
+    at = AtTime(sq.at_ms, sq.at_modifier);
+  }
+  std::vector<StepSeries> result;
+  const model::Labels* labels = nullptr;
+  model::Labels current;
+  int64_t samples = 0;
+  OSPREY_RETURN_IF_ERROR(ForEachWindow(
+      arg,
+      [&](const model::Labels& l) {
+        current = l;
+        labels = &current;
+        result.emplace_back();
+        result.back().labels = impl->keeps_metric_name ? l : DropMetricName(l);
+        result.back().Init(steps_);
+        return OkStatus();
+      },
+      [&](size_t step, std::span<const FPoint> w, int64_t ws, int64_t we) {
+        for (size_t j = 0; j < scalars.size(); ++j) step_scalars[j] = scalars[j][step];
+        RangeCall call{.window = w,
+                       .window_start = ws,
+                       .window_end = we,
+                       .eval_t = StepTime(step),
+                       .scalars = step_scalars,
+                       .labels = labels,
+                       .annotations = &ctx_.annotations,
+                       .call = &e};
+        ctx_.samples_read += static_cast<int64_t>(w.size());
+        if (ctx_.current_samples + static_cast<int64_t>(w.size()) > ctx_.max_samples) {
+          return ResourceExhaustedError(
+              "query processing would load too many samples into memory in query execution");
+        }
+        std::optional<double> v = impl->range(call);
+        if (v) {
+          StepSeries& s = result.back();
+          s.has[step] = 1;
+          s.v[step] = *v;
+          ++samples;
+        }
+        return OkStatus();
+      }));
+  std::erase_if(result, [](const StepSeries& s) { return s.Count() == 0; });
+  // Two series that differ only in __name__ collide (over the whole range, as upstream).
+  if (!impl->keeps_metric_name && result.size() > 1) {
+    std::vector<const model::Labels*> ls;
+    for (const StepSeries& s : result) ls.push_back(&s.labels);
+    std::sort(ls.begin(), ls.end(), [](auto* a, auto* b) { return *a < *b; });
+    for (size_t i = 1; i < ls.size(); ++i) {
+      if (*ls[i] == *ls[i - 1]) return SameLabelsetError();
+    }
+  }
+  EvalValue out{.type = ValueType::kVector};
+  out.series = std::move(result);
+  return out;
+}
+
+}  // namespace osprey::promql::internal
