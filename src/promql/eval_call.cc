@@ -5,11 +5,13 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <thread>
 
 #include "promql/functions.h"
 #include "promql/internal/evaluator.h"
 #include "promql/internal/function_impl.h"
 #include "promql/internal/function_impl_common.h"
+#include "promql/internal/window.h"
 
 namespace osprey::promql::internal {
 namespace {
@@ -234,58 +236,165 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
     ctx_.ReleaseSamples(static_cast<int64_t>(v.Count()));
     scalars.push_back(std::move(v.scalar));
   }
-  std::vector<double> step_scalars(scalars.size());
-  for (size_t i = 0; i < steps_; ++i) {
-    for (size_t j = 0; j < scalars.size(); ++j) step_scalars[j] = scalars[j][i];
-    OSPREY_RETURN_IF_ERROR(ValidateRangeScalars(e.func->name, step_scalars));
+  {
+    std::vector<double> at_step(scalars.size());
+    for (size_t i = 0; i < steps_; ++i) {
+      for (size_t j = 0; j < scalars.size(); ++j) at_step[j] = scalars[j][i];
+      OSPREY_RETURN_IF_ERROR(ValidateRangeScalars(e.func->name, at_step));
+    }
   }
   const Expr& arg = Unparen(*e.args[matrix_arg]);
   std::optional<int64_t> at;
+  int64_t offset = 0;
+  int64_t range = 0;
+  bool anchored = false;
+  bool smoothed = false;
+  // The series: storage iterators for a selector, points for a subquery.
+  struct Item {
+    model::Labels labels;
+    std::unique_ptr<storage::SampleIterator> it;
+    const std::vector<FPoint>* points = nullptr;
+  };
+  std::vector<Item> items;
+  Matrix sub_points;
+  std::unique_ptr<storage::SeriesSet> set;  // owns what the iterators read
+  bool concurrent = false;
   if (arg.kind() == ExprKind::kMatrixSelector) {
-    const VectorSelector& vs = *arg.As<MatrixSelector>().selector;
+    const auto& ms = arg.As<MatrixSelector>();
+    const VectorSelector& vs = *ms.selector;
     at = AtTime(vs.at_ms, vs.at_modifier);
+    offset = vs.offset_ms;
+    range = ms.range_ms;
+    anchored = vs.anchored;
+    smoothed = vs.smoothed;
+    int64_t min_end = (at ? *at : start_) - offset;
+    int64_t max_end = (at ? *at : end_) - offset;
+    storage::SelectHints hints{.start = min_end - range + 1,
+                               .end = max_end,
+                               .step_ms = interval_,
+                               .range_ms = range,
+                               .func = std::string(e.func->name)};
+    set = ctx_.querier->Select(hints, vs.matchers);
+    while (set->Next()) {
+      OSPREY_RETURN_IF_ERROR(ctx_.CheckInterrupt());
+      items.push_back(Item{.labels = set->At().labels(), .it = set->At().Iterator()});
+    }
+    OSPREY_RETURN_IF_ERROR(set->status());
+    concurrent = ctx_.querier->ConcurrentIterators();
   } else if (arg.kind() == ExprKind::kSubquery) {
     const SubqueryExpr& sq = arg.As<SubqueryExpr>();
     at = AtTime(sq.at_ms, sq.at_modifier);
+    offset = sq.offset_ms;
+    range = sq.range_ms;
+    OSPREY_ASSIGN_OR_RETURN(sub_points, EvalSubqueryPoints(sq));
+    for (const SeriesPoints& sp : sub_points) {
+      items.push_back(Item{.labels = sp.labels, .it = nullptr, .points = &sp.points});
+    }
+    concurrent = true;
+  } else {
+    return InternalError("range argument is neither a matrix selector nor a subquery");
   }
-  std::vector<StepSeries> result;
-  const model::Labels* labels = nullptr;
-  model::Labels current;
-  int64_t samples = 0;
-  OSPREY_RETURN_IF_ERROR(ForEachWindow(
-      arg,
-      [&](const model::Labels& l) {
-        current = l;
-        labels = &current;
-        result.emplace_back();
-        result.back().labels = impl->keeps_metric_name ? l : DropMetricName(l);
-        result.back().Init(steps_);
-        return OkStatus();
-      },
-      [&](size_t step, std::span<const FPoint> w, int64_t ws, int64_t we) {
-        for (size_t j = 0; j < scalars.size(); ++j) step_scalars[j] = scalars[j][step];
-        RangeCall call{.window = w,
-                       .window_start = ws,
-                       .window_end = we,
-                       .eval_t = StepTime(step),
-                       .scalars = step_scalars,
-                       .labels = labels,
-                       .annotations = &ctx_.annotations,
-                       .call = &e};
-        ctx_.samples_read += static_cast<int64_t>(w.size());
-        if (ctx_.current_samples + static_cast<int64_t>(w.size()) > ctx_.max_samples) {
-          return ResourceExhaustedError(
+
+  std::vector<StepSeries> result(items.size());
+  // Evaluates items [begin, end): safe to run on several threads at once (each writes
+  // its own result slots, annotations and counters).
+  struct Worker {
+    Annotations annotations;
+    int64_t samples_read = 0;
+    Status status;
+  };
+  auto work = [&](size_t begin, size_t end, Worker& w) {
+    std::vector<double> step_scalars(scalars.size());
+    for (size_t i = begin; i < end && w.status.ok(); ++i) {
+      if ((i - begin) % 64 == 0) {
+        w.status = ctx_.CheckDeadline();
+        if (!w.status.ok()) return;
+      }
+      Item& item = items[i];
+      StepSeries& out = result[i];
+      out.labels = impl->keeps_metric_name ? item.labels : DropMetricName(item.labels);
+      out.Init(steps_);
+      RangeCall call{.labels = &item.labels,
+                     .metric_name = item.labels.MetricName(),
+                     .anchored = anchored,
+                     .smoothed = smoothed,
+                     .annotations = &w.annotations,
+                     .call = &e};
+      auto step = [&](size_t s, std::span<const FPoint> win, int64_t wend) {
+        for (size_t j = 0; j < scalars.size(); ++j) step_scalars[j] = scalars[j][s];
+        w.samples_read += static_cast<int64_t>(win.size());
+        if (ctx_.current_samples + static_cast<int64_t>(win.size()) > ctx_.max_samples) {
+          w.status = ResourceExhaustedError(
               "query processing would load too many samples into memory in query execution");
+          return;
         }
+        call.window = win;
+        call.window_start = wend - range;
+        call.window_end = wend;
+        call.eval_t = StepTime(s);
+        call.scalars = step_scalars;
         std::optional<double> v = impl->range(call);
         if (v) {
-          StepSeries& s = result.back();
-          s.has[step] = 1;
-          s.v[step] = *v;
-          ++samples;
+          out.has[s] = 1;
+          out.v[s] = *v;
         }
-        return OkStatus();
-      }));
+      };
+      auto run = [&](auto& window) {
+        if (at) {
+          int64_t wend = *at - offset;
+          std::span<const FPoint> win = window.Slide(wend - range, wend);
+          if (win.empty()) return;
+          for (size_t s = 0; s < steps_ && w.status.ok(); ++s) step(s, win, wend);
+          return;
+        }
+        for (size_t s = 0; s < steps_ && w.status.ok(); ++s) {
+          int64_t wend = StepTime(s) - offset;
+          std::span<const FPoint> win = window.Slide(wend - range, wend);
+          if (!win.empty()) step(s, win, wend);
+        }
+      };
+      if (item.points != nullptr) {
+        PointCursor c(*item.points);
+        Window<PointCursor> window(c);
+        run(window);
+      } else {
+        Cursor c(*item.it);
+        c.Start();
+        Window<Cursor> window(c);
+        run(window);
+        if (w.status.ok()) w.status = item.it->status();
+        item.it.reset();
+      }
+    }
+  };
+  size_t threads = 1;
+  if (concurrent && items.size() >= 256 && items.size() * steps_ >= 20000) {
+    threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  }
+  std::vector<Worker> workers(threads);
+  if (threads == 1) {
+    work(0, items.size(), workers[0]);
+  } else {
+    // Interleaved blocks keep the threads busy to the end.
+    std::atomic<size_t> next{0};
+    constexpr size_t kBlock = 64;
+    auto loop = [&](Worker& w) {
+      while (w.status.ok()) {
+        size_t b = next.fetch_add(kBlock);
+        if (b >= items.size()) return;
+        work(b, std::min(items.size(), b + kBlock), w);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(loop, std::ref(workers[t]));
+    loop(workers[0]);
+    for (std::thread& t : pool) t.join();
+  }
+  for (Worker& w : workers) {
+    OSPREY_RETURN_IF_ERROR(w.status);
+    ctx_.annotations.Merge(w.annotations);
+    ctx_.samples_read += w.samples_read;
+  }
   std::erase_if(result, [](const StepSeries& s) { return s.Count() == 0; });
   // Two series that differ only in __name__ collide (over the whole range, as upstream).
   if (!impl->keeps_metric_name && result.size() > 1) {

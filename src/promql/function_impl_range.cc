@@ -43,35 +43,15 @@ double RangeSeconds(const RangeCall& c) {
   return static_cast<double>(ms / 1000) + static_cast<double>((ms % 1000) * 1'000'000) / 1e9;
 }
 
-// The vector selector of the call's matrix argument, when it is a plain selector
-// (subqueries have none): anchored/smoothed change rate's and resets' semantics.
-const VectorSelector* SelectorOf(const Call* call) {
-  if (call == nullptr) return nullptr;
-  for (const ExprPtr& arg : call->args) {
-    const Expr* e = arg.get();
-    while (e != nullptr && e->kind() == ExprKind::kParen) e = e->As<ParenExpr>().expr.get();
-    if (e != nullptr && e->kind() == ExprKind::kMatrixSelector) {
-      return e->As<MatrixSelector>().selector.get();
-    }
-  }
-  return nullptr;
-}
+bool IsAnchored(const RangeCall& c) { return c.anchored; }
 
-bool IsAnchored(const RangeCall& c) {
-  const VectorSelector* vs = SelectorOf(c.call);
-  return vs != nullptr && vs->anchored;
-}
-
-bool IsSmoothed(const RangeCall& c) {
-  const VectorSelector* vs = SelectorOf(c.call);
-  return vs != nullptr && vs->smoothed;
-}
+bool IsSmoothed(const RangeCall& c) { return c.smoothed; }
 
 // Prometheus's engine adds this info for rate() and increase() on any series with float
 // samples in the window.
 void MaybeInfoNotCounter(const RangeCall& c) {
-  if (c.annotations == nullptr || c.labels == nullptr) return;
-  std::string_view name = c.labels->MetricName();
+  if (c.annotations == nullptr) return;
+  std::string_view name = c.metric_name;
   if (name.empty()) return;
   for (std::string_view suffix : {"_total", "_sum", "_count", "_bucket"}) {
     if (name.ends_with(suffix)) return;

@@ -59,12 +59,22 @@ inline std::optional<double> Eval(const RangeEval& e) {
     }
   }
   if (window.empty()) return std::nullopt;  // the engine skips empty windows
+  // The engine passes the selector's anchored/smoothed modifiers.
+  const VectorSelector* vs = nullptr;
+  if (e.call != nullptr) {
+    for (const ExprPtr& arg : e.call->args) {
+      if (arg->kind() == ExprKind::kMatrixSelector) vs = arg->As<MatrixSelector>().selector.get();
+    }
+  }
   RangeCall call{.window = window,
                  .window_start = e.end - e.range,
                  .window_end = e.end,
                  .eval_t = e.eval_t < 0 ? e.end : e.eval_t,
                  .scalars = e.scalars,
                  .labels = &e.labels,
+                 .metric_name = e.labels.MetricName(),
+                 .anchored = vs != nullptr && vs->anchored,
+                 .smoothed = vs != nullptr && vs->smoothed,
                  .annotations = e.annotations,
                  .call = e.call};
   return f->range(call);

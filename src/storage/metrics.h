@@ -67,7 +67,8 @@ class Series {
  public:
   virtual ~Series() = default;
   virtual const model::Labels& labels() const = 0;
-  // A fresh iterator over the samples inside the querier's time range.
+  // A fresh iterator over the samples inside the querier's time range. It stays valid
+  // while its SeriesSet lives, also after the set moved on to the next series.
   virtual std::unique_ptr<SampleIterator> Iterator() const = 0;
 };
 
@@ -105,6 +106,10 @@ class Querier {
   // Sorted, unique values of `name` over series matching all matchers.
   virtual Result<std::vector<std::string>> LabelValues(
       std::string_view name, std::span<const model::Matcher> matchers) = 0;
+  // Whether iterators of different series from this querier may be advanced on different
+  // threads at once (the querier itself stays single-threaded). Lets PromQL decode
+  // series in parallel.
+  virtual bool ConcurrentIterators() const { return false; }
 };
 
 class Queryable {

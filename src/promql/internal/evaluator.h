@@ -67,6 +67,8 @@ struct EvalContext {
 
   // kDeadlineExceeded / kCancelled when the query must stop (cheap; call often).
   Status CheckInterrupt();
+  // The same check every time; safe from several threads.
+  Status CheckDeadline() const;
   // Accounts for points now held; kResourceExhausted over max_samples.
   Status AddSamples(int64_t n);
   void ReleaseSamples(int64_t n) { current_samples -= n; }
