@@ -42,8 +42,9 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   };
   if (digits == 0 || digits > 19) return bad();
   uint64_t n = std::stoull(std::string(text.substr(0, digits)));
-  if (unit.size() == 3 && unit[1] == 'i') unit = std::string_view(unit.data(), 1);  // KiB -> K
-  if (unit.size() == 2 && unit[1] == 'B') unit.remove_suffix(1);  // KB -> K
+  // KiB and KB -> K, likewise for the other prefixes.
+  if (unit.size() == 3 && unit[1] == 'i') unit = std::string_view(unit.data(), 1);
+  if (unit.size() == 2 && unit[1] == 'B') unit.remove_suffix(1);
   int shift = 0;
   if (unit.empty() || unit == "B") {
     shift = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "http/response.h"
@@ -95,9 +96,72 @@ Response ListStrings(storage::Queryable& queryable, const ReadParams& p, Fn fn) 
   return Response::Json(SuccessJson(json(std::vector<std::string>(all.begin(), all.end()))));
 }
 
+Response AdminDisabled() { return ErrorResponse(503, "unavailable", "admin APIs disabled"); }
+
+// Go's strconv.ParseBool, which Prometheus uses for skip_head.
+std::optional<bool> ParseBool(std::string_view s) {
+  for (std::string_view t : {"1", "t", "T", "TRUE", "true", "True"}) {
+    if (s == t) return true;
+  }
+  for (std::string_view f : {"0", "f", "F", "FALSE", "false", "False"}) {
+    if (s == f) return false;
+  }
+  return std::nullopt;
+}
+
+void RegisterAdminRoutes(http::Router& router, const StorageApi& api) {
+  // Prometheus accepts POST and PUT for each admin endpoint.
+  auto both = [&router](const char* path, http::Handler handler) {
+    router.Handle("POST", path, handler);
+    router.Handle("PUT", path, handler);
+  };
+
+  both("/api/v1/admin/tsdb/delete_series", [&api](const Request& req) {
+    if (!api.enable_admin_api || !api.delete_series) return AdminDisabled();
+    auto sets = ParseMatchParams(req);
+    if (!sets.ok()) return BadData(sets.status());
+    if (sets->empty()) return BadData(InvalidArgumentError("no match[] parameter provided"));
+    auto start = ParseTimeParam(req, "start", kApiMinTime);
+    if (!start.ok()) return BadData(start.status());
+    auto end = ParseTimeParam(req, "end", kApiMaxTime);
+    if (!end.ok()) return BadData(end.status());
+    for (const auto& ms : *sets) {
+      Status st = api.delete_series(ms, {*start, *end});
+      if (!st.ok()) return ErrorResponse(500, "internal", st.message());
+    }
+    return Response::Text("", 204);
+  });
+
+  both("/api/v1/admin/tsdb/snapshot", [&api](const Request& req) {
+    if (!api.enable_admin_api || !api.snapshot) return AdminDisabled();
+    bool skip_head = false;
+    if (auto p = req.Param("skip_head"); p && !p->empty()) {
+      std::optional<bool> b = ParseBool(*p);
+      if (!b) {
+        return BadData(InvalidArgumentError("unable to parse boolean 'skip_head' argument"));
+      }
+      skip_head = *b;
+    }
+    Result<std::string> name = api.snapshot(!skip_head);
+    if (!name.ok()) {
+      return ErrorResponse(500, "internal", name.status().Annotate("create snapshot").message());
+    }
+    return Response::Json(SuccessJson(json{{"name", *name}}));
+  });
+
+  both("/api/v1/admin/tsdb/clean_tombstones", [&api](const Request&) {
+    if (!api.enable_admin_api || !api.clean_tombstones) return AdminDisabled();
+    Status st = api.clean_tombstones();
+    if (!st.ok()) return ErrorResponse(500, "internal", st.message());
+    return Response::Text("", 204);
+  });
+}
+
 }  // namespace
 
 void RegisterStorageRoutes(http::Router& router, const StorageApi& api) {
+  RegisterAdminRoutes(router, api);
+
   // POST /api/v1/write: Prometheus remote_write 1.0 (the server decoded the snappy body).
   router.Handle("POST", "/api/v1/write", [&api](const Request& req) {
     return WriteResponse(api.remote_write.Ingest(req.body));

@@ -1,9 +1,13 @@
 // HTTP endpoints over the metric store: remote_write and text import (writes), series,
-// label names and values, export (reads), and TSDB status. Handlers read through
-// storage::Queryable and write through the ingesters, so they do not know tsdb.
+// label names and values, export (reads), TSDB status, and the TSDB admin endpoints
+// (delete_series, snapshot, clean_tombstones). Handlers read through storage::Queryable,
+// write through the ingesters and reach admin operations through functions, so they do
+// not know tsdb's classes.
 #pragma once
 
 #include <functional>
+#include <span>
+#include <string>
 
 #include "base/clock.h"
 #include "http/router.h"
@@ -22,6 +26,15 @@ struct StorageApi {
   // Head statistics for /api/v1/status/tsdb.
   std::function<tsdb::HeadStats(size_t limit)> head_stats;
   const Clock& clock;
+
+  // /api/v1/admin/tsdb/*: refused ("admin APIs disabled", 503 unavailable, as Prometheus)
+  // unless enabled (--web.enable-admin-api) and the function is set.
+  bool enable_admin_api = false;
+  // Deletes the samples of the series matching every matcher within the range.
+  std::function<Status(std::span<const model::Matcher>, model::TimeRange)> delete_series;
+  // Writes a snapshot; returns its directory name (under <data>/snapshots/).
+  std::function<Result<std::string>(bool with_head)> snapshot;
+  std::function<Status()> clean_tombstones;
 };
 
 // Registers the routes. `api` and everything it refers to must outlive the router's use.

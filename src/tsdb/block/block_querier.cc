@@ -21,8 +21,12 @@ using block_internal::ParsedIndex;
 // Thread-compatible (Querier contract). Holds a reference to its block.
 class BlockQuerier final : public storage::Querier {
  public:
-  BlockQuerier(std::shared_ptr<const Block> block, model::TimeRange range)
-      : block_(std::move(block)), index_(*block_->index_), range_(range) {}
+  BlockQuerier(std::shared_ptr<const Block> block, model::TimeRange range,
+               std::shared_ptr<const Tombstones> tombstones)
+      : block_(std::move(block)),
+        index_(*block_->index_),
+        range_(range),
+        tombstones_(std::move(tombstones)) {}
 
   std::unique_ptr<storage::SeriesSet> Select(const storage::SelectHints& hints,
                                              std::span<const model::Matcher> matchers) override;
@@ -32,6 +36,10 @@ class BlockQuerier final : public storage::Querier {
 
   const ParsedIndex& index() const { return index_; }
   model::TimeRange range() const { return range_; }
+  // The deleted intervals of series `id`, or null.
+  const Intervals* Deleted(uint32_t id) const {
+    return tombstones_ != nullptr ? tombstones_->Find(id) : nullptr;
+  }
   model::Labels LabelsOf(uint32_t id) const;
   // The bytes of one column, a view into a cached frame valid until the next call.
   Result<std::string_view> Column(FrameKind kind, uint64_t offset, uint32_t len);
@@ -45,6 +53,8 @@ class BlockQuerier final : public storage::Querier {
   std::shared_ptr<const Block> block_;
   const ParsedIndex& index_;
   model::TimeRange range_;
+  // shared_ptr: an immutable snapshot the Db shares with every querier of this block.
+  std::shared_ptr<const Tombstones> tombstones_;
   std::array<std::map<size_t, std::string>, 2> cache_;
 };
 
@@ -153,7 +163,9 @@ class BlockSeries final : public storage::Series {
   }
   const model::Labels& labels() const override { return labels_; }
   std::unique_ptr<storage::SampleIterator> Iterator() const override {
-    return std::make_unique<BlockIterator>(q_, id_);
+    std::unique_ptr<storage::SampleIterator> it = std::make_unique<BlockIterator>(q_, id_);
+    if (const Intervals* deleted = q_->Deleted(id_)) return FilterDeleted(std::move(it), *deleted);
+    return it;
   }
 
  private:
@@ -172,11 +184,17 @@ class BlockSeriesSet final : public storage::SeriesSet {
     while (next_ < ids_.size()) {
       const uint32_t id = ids_[next_++];
       const block_internal::SeriesInfo& s = index.series[id];
+      const Intervals* deleted = q_->Deleted(id);
       for (uint32_t c = s.chunks_begin; c < s.chunks_begin + s.num_chunks; ++c) {
-        if (index.chunks[c].max_t >= r.min && index.chunks[c].min_t <= r.max) {
-          series_.Reset(q_, id);
-          return true;
+        const block_internal::ChunkInfo& chunk = index.chunks[c];
+        if (chunk.max_t < r.min || chunk.min_t > r.max) continue;
+        // A chunk whose part inside the range is deleted whole adds nothing.
+        if (deleted != nullptr &&
+            IsCovered(*deleted, {std::max(chunk.min_t, r.min), std::min(chunk.max_t, r.max)})) {
+          continue;
         }
+        series_.Reset(q_, id);
+        return true;
       }
     }
     return false;
@@ -285,9 +303,29 @@ Result<std::vector<std::string>> BlockQuerier::LabelValues(
   return out;
 }
 
-Result<std::unique_ptr<storage::Querier>> Block::NewQuerier(model::TimeRange range) const {
+Result<std::unique_ptr<storage::Querier>> Block::NewQuerier(
+    model::TimeRange range, std::shared_ptr<const Tombstones> tombstones) const {
+  if (tombstones != nullptr && tombstones->empty()) tombstones.reset();
   return std::unique_ptr<storage::Querier>(
-      std::make_unique<BlockQuerier>(shared_from_this(), range));
+      std::make_unique<BlockQuerier>(shared_from_this(), range, std::move(tombstones)));
 }
+
+Result<std::vector<Block::SeriesSpan>> Block::SelectSeriesSpans(
+    std::span<const model::Matcher> matchers) const {
+  auto ids = block_internal::SelectSeries(*index_, matchers);
+  if (!ids.ok()) return ids.status().Annotate(JoinPath(dir_, "index"));
+  std::vector<SeriesSpan> out;
+  out.reserve(ids->cardinality());
+  for (uint32_t id : *ids) {
+    const block_internal::SeriesInfo& s = index_->series[id];
+    if (s.num_chunks == 0) continue;
+    out.push_back({id,
+                   {index_->chunks[s.chunks_begin].min_t,
+                    index_->chunks[s.chunks_begin + s.num_chunks - 1].max_t}});
+  }
+  return out;
+}
+
+uint32_t Block::NumSeries() const { return static_cast<uint32_t>(index_->series.size()); }
 
 }  // namespace osprey::tsdb

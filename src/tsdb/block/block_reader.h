@@ -13,12 +13,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "model/sample.h"
 #include "storage/metrics.h"
 #include "tsdb/block/block_meta.h"
+#include "tsdb/block/tombstones.h"
 
 namespace osprey::tsdb {
 
@@ -61,8 +64,20 @@ class Block : public std::enable_shared_from_this<Block> {
 
   // A querier over the samples in `range` (inclusive). Each querier caches the data frames
   // it decompressed (a bounded number); use it from one thread at a time, and keep it alive
-  // while its series sets and iterators are in use.
-  Result<std::unique_ptr<storage::Querier>> NewQuerier(model::TimeRange range) const;
+  // while its series sets and iterators are in use. Samples in `tombstones` (may be null)
+  // are hidden, and series left without samples in the range are skipped.
+  // shared_ptr: the tombstones are an immutable snapshot shared with other queriers.
+  Result<std::unique_ptr<storage::Querier>> NewQuerier(
+      model::TimeRange range, std::shared_ptr<const Tombstones> tombstones = nullptr) const;
+
+  // Ids (positions in the index, as tombstones name them) of the series matching every
+  // matcher, each with the time range its samples span. kDataLoss on a damaged index.
+  struct SeriesSpan {
+    uint32_t id = 0;
+    model::TimeRange range;
+  };
+  Result<std::vector<SeriesSpan>> SelectSeriesSpans(std::span<const model::Matcher> matchers) const;
+  uint32_t NumSeries() const;
 
  private:
   Block();

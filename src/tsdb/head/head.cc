@@ -25,7 +25,8 @@ Head::Head(FileSystem& fs, HeadOptions options, metrics::Registry& registry, Log
       logger_(std::move(logger)),
       metrics_(std::make_unique<Metrics>(registry)),
       postings_(symbols_),
-      series_(std::make_unique<SeriesMap>()) {}
+      series_(std::make_unique<SeriesMap>()),
+      min_valid_time_(options_.min_valid_time) {}
 
 Head::~Head() { Close().IgnoreError(); }
 
@@ -51,7 +52,11 @@ Status Head::Replay() {
   ChunkReplayReport report;
   OSPREY_RETURN_IF_ERROR(chunks_->IterateAllChunks(
       [&](const DiskChunk& c) {
-        disk_chunks[c.series_ref].push_back({c.ref, c.min_time, c.max_time});
+        // Chunks of a range already persisted as a block (their segment outlived the
+        // truncation because it also holds newer chunks) stay out of the head.
+        if (c.max_time >= options_.min_valid_time) {
+          disk_chunks[c.series_ref].push_back({c.ref, c.min_time, c.max_time});
+        }
         return OkStatus();
       },
       &report));
@@ -63,6 +68,7 @@ Status Head::Replay() {
   OSPREY_ASSIGN_OR_RETURN(auto reader, WalReader::OpenForReplay(fs_, options_.dir + "/wal"));
   std::vector<RefSeries> series;
   std::vector<RefSample> samples;
+  std::vector<Tombstone> tombstones;
   uint64_t num_samples = 0;
   uint64_t num_records = 0;
   uint32_t max_id = 0;
@@ -110,12 +116,24 @@ Status Head::Replay() {
             continue;
           }
           // Samples already in an mmapped chunk are skipped by AppendToSeries (not newer).
-          if (AppendToSeries(*s, rs.t, rs.v)) ++num_samples;
+          // Only the persisted range bounds replay: each batch was judged when appended.
+          if (AppendToSeries(*s, rs.t, rs.v, min_valid_time_.load())) ++num_samples;
+        }
+        break;
+      }
+      case RecordType::kTombstones: {
+        OSPREY_RETURN_IF_ERROR(DecodeTombstones(rec, &tombstones));
+        for (const Tombstone& ts : tombstones) {
+          MemSeries* s =
+              ts.ref <= UINT32_MAX ? series_->GetById(static_cast<uint32_t>(ts.ref)) : nullptr;
+          if (s == nullptr || ts.mint > ts.maxt) continue;
+          MutexLock lock(s->mu);
+          ApplyTombstone(*s, {ts.mint, ts.maxt});
         }
         break;
       }
       default:
-        break;  // tombstones: applied by the block layer
+        break;
     }
   }
   if (const CorruptionInfo* c = reader->corruption()) {
@@ -146,10 +164,11 @@ Status Head::Close() {
 }
 
 int64_t Head::MinValidTime() const {
+  const int64_t floor = min_valid_time_.load(std::memory_order_relaxed);
   int64_t maxt = max_time_.load(std::memory_order_relaxed);
-  if (maxt == model::kMinTimestamp) return model::kMinTimestamp;
+  if (maxt == model::kMinTimestamp) return floor;
   // Older samples would belong to a block that is (or soon will be) persisted.
-  return maxt - options_.chunk_range_ms / 2;
+  return std::max(floor, maxt - options_.chunk_range_ms / 2);
 }
 
 void Head::UpdateTimeBounds(int64_t t) {
@@ -228,10 +247,13 @@ Result<MemSeries*> Head::GetOrCreateSeries(const model::Labels& labels, bool* cr
   return s;
 }
 
-Status Head::CheckAppendable(MemSeries& s, int64_t t, double v, bool* duplicate) const {
+Status Head::CheckAppendable(MemSeries& s, int64_t t, double v, int64_t min_valid,
+                             bool* duplicate) const {
   *duplicate = false;
+  // The persisted range's end is a hard limit, whatever the caller's view.
+  min_valid = std::max(min_valid, min_valid_time_.load(std::memory_order_relaxed));
   if (s.max_time == model::kMinTimestamp || t > s.max_time) {
-    if (t < MinValidTime()) return OutOfBoundsError("out of bounds");
+    if (t < min_valid) return OutOfBoundsError("out of bounds");
     return OkStatus();
   }
   if (t == s.max_time) {
@@ -241,7 +263,8 @@ Status Head::CheckAppendable(MemSeries& s, int64_t t, double v, bool* duplicate)
     }
     return AlreadyExistsError("duplicate sample for timestamp");
   }
-  if (options_.out_of_order_window_ms > 0 && t >= s.max_time - options_.out_of_order_window_ms) {
+  if (options_.out_of_order_window_ms > 0 && t >= s.max_time - options_.out_of_order_window_ms &&
+      t >= min_valid) {
     return OkStatus();
   }
   return OutOfBoundsError("out of order sample");
@@ -268,10 +291,10 @@ Status Head::CutChunk(MemSeries& s) {
   return OkStatus();
 }
 
-bool Head::AppendToSeries(MemSeries& s, int64_t t, double v) {
+bool Head::AppendToSeries(MemSeries& s, int64_t t, double v, int64_t min_valid) {
   MutexLock lock(s.mu);
   bool duplicate = false;
-  Status st = CheckAppendable(s, t, v, &duplicate);
+  Status st = CheckAppendable(s, t, v, min_valid, &duplicate);
   if (!st.ok() || duplicate) return false;
   if (s.max_time != model::kMinTimestamp && t < s.max_time) {
     // Within the out-of-order window: keep sorted, drop an identical duplicate.
@@ -321,7 +344,11 @@ void Head::TakeUnloggedSeries(std::vector<MemSeries*>* out) {
 void Head::ReturnUnloggedSeries(const std::vector<MemSeries*>& series) {
   if (series.empty()) return;
   MutexLock lock(unlogged_mu_);
-  unlogged_series_.insert(unlogged_series_.end(), series.begin(), series.end());
+  for (MemSeries* s : series) {
+    // A collected series needs no record. Truncation sets `removed` before it purges this
+    // list, so a series returned after the purge is seen as removed here.
+    if (!s->removed.load(std::memory_order_acquire)) unlogged_series_.push_back(s);
+  }
 }
 
 HeadStats Head::Stats(size_t limit) const {

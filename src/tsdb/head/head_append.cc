@@ -12,49 +12,62 @@ namespace osprey::tsdb {
 // Thread-compatible, like every Appender.
 class HeadAppender final : public storage::Appender {
  public:
-  explicit HeadAppender(Head& head) : head_(head) {}
+  explicit HeadAppender(Head& head)
+      : head_(head), epoch_(head.EnterAppender()), min_valid_(head.MinValidTime()) {}
   ~HeadAppender() override {
     if (!done_) Rollback();
+    head_.ExitAppender(epoch_);
   }
 
   Result<storage::SeriesRef> Append(storage::SeriesRef hint, const model::Labels& labels,
                                     const model::Sample& sample) override {
-    MemSeries* s = nullptr;
-    if (hint != storage::kNoRef && hint <= UINT32_MAX) {
-      s = head_.series_->GetById(static_cast<uint32_t>(hint));
-    }
-    if (s == nullptr && labels.empty()) {
-      // A hint-only append (labels omitted) for a series this head does not know: the
-      // caller falls back to sending labels (ingest/series_hint_cache.h).
-      return NotFoundError("unknown series ref " + std::to_string(hint));
-    }
-    if (s == nullptr) {
-      bool created = false;
-      Result<MemSeries*> r = head_.GetOrCreateSeries(labels, &created);
-      if (!r.ok()) {
-        Reject(r.status());
-        return r.status();
+    // Retried when head truncation collected the series between lookup and lock.
+    while (true) {
+      MemSeries* s = nullptr;
+      if (hint != storage::kNoRef && hint <= UINT32_MAX) {
+        s = head_.series_->GetById(static_cast<uint32_t>(hint));
       }
-      s = *r;
-      if (created) new_series_.push_back(s);
-    }
-    {
+      if (s == nullptr && labels.empty()) {
+        // A hint-only append (labels omitted) for a series this head does not know: the
+        // caller falls back to sending labels (ingest/series_hint_cache.h).
+        return NotFoundError("unknown series ref " + std::to_string(hint));
+      }
+      bool created = false;
+      if (s == nullptr) {
+        Result<MemSeries*> r = head_.GetOrCreateSeries(labels, &created);
+        if (!r.ok()) {
+          Reject(r.status());
+          return r.status();
+        }
+        s = *r;
+        if (created) new_series_.push_back(s);
+      }
       MutexLock lock(s->mu);
+      if (s->removed.load(std::memory_order_relaxed)) {
+        if (created) new_series_.pop_back();
+        hint = storage::kNoRef;
+        continue;
+      }
       bool duplicate = false;
-      Status st = head_.CheckAppendable(*s, sample.t, sample.v, &duplicate);
+      Status st = head_.CheckAppendable(*s, sample.t, sample.v, min_valid_, &duplicate);
       if (!st.ok()) {
         Reject(st);
         return st;
       }
-      if (duplicate) return storage::SeriesRef{s->id()};
+      if (!duplicate) {
+        s->pending_commits.fetch_add(1, std::memory_order_relaxed);
+        pending_.push_back({s, sample.t, sample.v});
+      }
+      return storage::SeriesRef{s->id()};
     }
-    pending_.push_back({s, sample.t, sample.v});
-    return storage::SeriesRef{s->id()};
   }
 
   Status Commit() override {
     done_ = true;
-    if (head_.closed_.load()) return FailedPreconditionError("the head is closed");
+    if (head_.closed_.load()) {
+      ReleasePending();
+      return FailedPreconditionError("the head is closed");
+    }
     // Series created by earlier failed batches go first, so their records precede samples.
     head_.TakeUnloggedSeries(&new_series_);
     std::string series_rec, samples_rec;
@@ -80,19 +93,20 @@ class HeadAppender final : public storage::Appender {
       if (!st.ok()) {
         head_.metrics_->commit_failures.Inc();
         head_.ReturnUnloggedSeries(new_series_);
-        pending_.clear();
+        ReleasePending();
         new_series_.clear();
         return st.Annotate("write-ahead log");
       }
     }
     uint64_t appended = 0;
     for (const Head::PendingSample& p : pending_) {
-      if (head_.AppendToSeries(*p.series, p.t, p.v)) {
+      if (head_.AppendToSeries(*p.series, p.t, p.v, min_valid_)) {
         ++appended;
       } else {
         // Another appender got newer samples into this series since Append().
         head_.metrics_->samples_rejected.WithLabels({"out_of_order_at_commit"}).Inc();
       }
+      p.series->pending_commits.fetch_sub(1, std::memory_order_relaxed);
     }
     head_.metrics_->samples_appended.Inc(static_cast<double>(appended));
     pending_.clear();
@@ -102,13 +116,21 @@ class HeadAppender final : public storage::Appender {
 
   void Rollback() override {
     done_ = true;
-    pending_.clear();
+    ReleasePending();
     // New series stay (they may get samples later) but must reach the WAL first.
     head_.ReturnUnloggedSeries(new_series_);
     new_series_.clear();
   }
 
  private:
+  // Drops the pending samples, letting their series be collected again.
+  void ReleasePending() {
+    for (const Head::PendingSample& p : pending_) {
+      p.series->pending_commits.fetch_sub(1, std::memory_order_relaxed);
+    }
+    pending_.clear();
+  }
+
   void Reject(const Status& st) {
     const char* reason = "other";
     switch (st.code()) {
@@ -131,6 +153,10 @@ class HeadAppender final : public storage::Appender {
   }
 
   Head& head_;
+  const uint64_t epoch_;
+  // The head's minimum valid time when the batch began: the whole batch is judged by it
+  // (as Prometheus does), so one series' new samples cannot push out another's.
+  const int64_t min_valid_;
   std::vector<Head::PendingSample> pending_;
   std::vector<MemSeries*> new_series_;
   std::vector<RefSample> ref_samples_;

@@ -28,6 +28,16 @@ struct Head::Metrics {
                                    "Time taken to replay the head's chunks and WAL.")),
         commit_failures(r.NewCounter("osprey_tsdb_head_commit_failures_total",
                                      "Appender commits that failed to write the WAL.")),
+        series_removed(r.NewCounter("osprey_tsdb_head_series_removed_total",
+                                    "Series removed from the head by truncation.")),
+        truncations(r.NewCounter("osprey_tsdb_head_truncations_total",
+                                 "Head truncations after a block was persisted.")),
+        truncations_failed(r.NewCounter("osprey_tsdb_head_truncations_failed_total",
+                                        "Head truncations that failed.")),
+        checkpoints(r.NewCounter("osprey_tsdb_checkpoint_creations_total",
+                                 "WAL checkpoints written at head truncation.")),
+        checkpoints_failed(r.NewCounter("osprey_tsdb_checkpoint_creations_failed_total",
+                                        "WAL checkpoints that failed.")),
         series(r.NewGauge("osprey_tsdb_head_series", "Series in the head.")),
         chunks(r.NewGauge("osprey_tsdb_head_chunks", "Completed chunks held by the head.")),
         min_time(r.NewGauge("osprey_tsdb_head_min_time",
@@ -45,6 +55,11 @@ struct Head::Metrics {
   metrics::Counter& replay_unknown_refs;
   metrics::Gauge& replay_duration;
   metrics::Counter& commit_failures;
+  metrics::Counter& series_removed;
+  metrics::Counter& truncations;
+  metrics::Counter& truncations_failed;
+  metrics::Counter& checkpoints;
+  metrics::Counter& checkpoints_failed;
   metrics::Gauge& series;
   metrics::Gauge& chunks;
   metrics::Gauge& min_time;

@@ -164,8 +164,10 @@ class HeadSeries final : public storage::Series {
     std::vector<ChunkRefSpan> mmapped;
     std::vector<uint8_t> head_bytes;
     std::vector<model::Sample> ooo;
+    Intervals deleted;
     {
       MutexLock lock(s_->mu);
+      deleted = s_->deleted;
       for (const MmappedChunk& c : s_->mmapped) {
         if (c.max_time >= mint_ && c.min_time <= maxt_) mmapped.push_back({c.ref, c.max_time});
       }
@@ -178,8 +180,10 @@ class HeadSeries final : public storage::Series {
         if (x.t >= mint_ && x.t <= maxt_) ooo.push_back(x);
       }
     }
-    return std::make_unique<HeadSampleIterator>(
-        *head_.chunks_, std::move(mmapped), std::move(head_bytes), std::move(ooo), mint_, maxt_);
+    return FilterDeleted(
+        std::make_unique<HeadSampleIterator>(*head_.chunks_, std::move(mmapped),
+                                             std::move(head_bytes), std::move(ooo), mint_, maxt_),
+        std::move(deleted));
   }
 
  private:
@@ -191,6 +195,23 @@ class HeadSeries final : public storage::Series {
 };
 
 namespace {
+
+// Whether `s` may hold a sample in [mint, maxt] that is not deleted (false only when its
+// tombstones cover everything it holds there).
+bool HasVisibleSamples(MemSeries& s, int64_t mint, int64_t maxt) {
+  if (!s.has_deletions.load(std::memory_order_acquire)) return true;
+  MutexLock lock(s.mu);
+  // Time spans of the data held: completed chunks, the open chunk, out-of-order samples.
+  std::vector<model::TimeRange> spans;
+  for (const MmappedChunk& c : s.mmapped) spans.push_back({c.min_time, c.max_time});
+  if (!s.head_chunk.empty()) spans.push_back({s.head_chunk.MinTime(), s.head_chunk.MaxTime()});
+  for (const model::Sample& x : s.ooo) spans.push_back({x.t, x.t});
+  for (const model::TimeRange& r : spans) {
+    const model::TimeRange in{std::max(r.min, mint), std::min(r.max, maxt)};
+    if (in.min <= in.max && !IsCovered(s.deleted, in)) return true;
+  }
+  return false;
+}
 
 class HeadSeriesSet final : public storage::SeriesSet {
  public:
@@ -218,6 +239,10 @@ class HeadQuerier final : public storage::Querier {
   HeadQuerier(const Head& head, model::TimeRange range)
       : head_(head), range_(range), lock_(head.chunk_truncate_mu_) {}
 
+  // Head iterators own copies of the open chunk and read mmapped chunks under the
+  // mapper's lock: safe to advance on different threads.
+  bool ConcurrentIterators() const override { return true; }
+
   std::unique_ptr<storage::SeriesSet> Select(const storage::SelectHints& hints,
                                              std::span<const model::Matcher> matchers) override {
     if (matchers.empty()) return storage::EmptySeriesSet();
@@ -229,8 +254,12 @@ class HeadQuerier final : public storage::Querier {
     for (uint32_t id : ids) {
       MemSeries* s = head_.series_->GetById(id);
       if (s == nullptr) continue;
-      if (s->min_time_hint.load(std::memory_order_relaxed) > maxt ||
-          s->max_time_hint.load(std::memory_order_relaxed) < mint) {
+      // A series without samples yet (created by an append still pending or rejected) has
+      // max_time_hint == kMinTimestamp and is skipped here.
+      if (s->max_time_hint.load(std::memory_order_relaxed) == model::kMinTimestamp ||
+          s->min_time_hint.load(std::memory_order_relaxed) > maxt ||
+          s->max_time_hint.load(std::memory_order_relaxed) < mint ||
+          !HasVisibleSamples(*s, mint, maxt)) {
         continue;
       }
       out.push_back(std::make_unique<HeadSeries>(head_, s, s->labels(head_.symbols_), mint, maxt,

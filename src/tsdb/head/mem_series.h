@@ -12,6 +12,7 @@
 #include "base/thread_annotations.h"
 #include "model/labels.h"
 #include "model/sample.h"
+#include "tsdb/block/tombstones.h"
 #include "tsdb/chunk/chunk_disk_mapper.h"
 #include "tsdb/chunk/xor_chunk.h"
 #include "tsdb/index/symbols.h"
@@ -51,9 +52,20 @@ class MemSeries {
   // Newest in-order timestamp and its value's bits; kMinTimestamp when empty.
   int64_t max_time OSPREY_GUARDED_BY(mu) = model::kMinTimestamp;
   uint64_t last_value_bits OSPREY_GUARDED_BY(mu) = 0;
+  // Deleted time ranges (tombstones): hidden from reads, dropped with the data they cover.
+  Intervals deleted OSPREY_GUARDED_BY(mu);
   // Oldest timestamp held, for range pruning without the lock (may lag behind a little).
   std::atomic<int64_t> min_time_hint{model::kMaxTimestamp};
   std::atomic<int64_t> max_time_hint{model::kMinTimestamp};
+  // Whether `deleted` was ever non-empty: lets queries skip the lock in the common case.
+  std::atomic<bool> has_deletions{false};
+  // Samples an Appender accepted for this series and has not committed or rolled back yet.
+  // Incremented under mu; the head does not collect a series while it is above zero.
+  std::atomic<int32_t> pending_commits{0};
+  // Set under mu when head truncation collected this series (it is then unlinked from the
+  // index and freed once no appender can still hold it): an appender that finds it set
+  // looks its labels up again.
+  std::atomic<bool> removed{false};
 
  private:
   const uint32_t id_;

@@ -101,6 +101,30 @@ void SeriesMap::PublishId(MemSeries* s) {
   (*seg)[id & ((1u << kSegmentBits) - 1)].store(s, std::memory_order_release);
 }
 
+std::unique_ptr<MemSeries> SeriesMap::Remove(const MemSeries& s) {
+  std::unique_ptr<MemSeries> out;
+  Stripe& stripe = stripes_[s.hash() & (kStripes - 1)];
+  {
+    MutexLock lock(stripe.mu);
+    auto [begin, end] = stripe.by_hash.equal_range(s.hash());
+    for (auto it = begin; it != end; ++it) {
+      if (it->second.get() == &s) {
+        out = std::move(it->second);
+        stripe.by_hash.erase(it);
+        break;
+      }
+    }
+  }
+  if (out == nullptr) return out;
+  Segment* seg = segments_[s.id() >> kSegmentBits].load(std::memory_order_acquire);
+  if (seg != nullptr) {
+    MemSeries* expected = out.get();
+    (*seg)[s.id() & ((1u << kSegmentBits) - 1)].compare_exchange_strong(expected, nullptr,
+                                                                        std::memory_order_acq_rel);
+  }
+  return out;
+}
+
 void SeriesMap::ForEach(const std::function<void(MemSeries&)>& fn) const {
   for (size_t i = 0; i < kStripes; ++i) {
     const Stripe& stripe = stripes_[i];

@@ -16,8 +16,8 @@
 namespace osprey::tsdb {
 
 // Thread-safe. GetById is wait-free; GetOrCreate takes one of kStripes locks, so writers of
-// different series rarely contend. Series are never freed while the map lives (the head
-// has no series garbage collection yet), so pointers stay valid.
+// different series rarely contend. Remove() unlinks a series and hands it back to the head,
+// which frees it once no reader or appender can hold its pointer any more.
 class SeriesMap {
  public:
   SeriesMap();
@@ -32,6 +32,10 @@ class SeriesMap {
   std::pair<MemSeries*, bool> GetOrCreate(uint64_t hash, const model::Labels& labels,
                                           const SymbolTable& symbols,
                                           const std::function<std::unique_ptr<MemSeries>()>& make);
+  // Unlinks `s` (found by its hash and id) and returns ownership of it; null when absent.
+  // GetById / GetByLabels stop finding it at once; pointers obtained earlier stay valid
+  // as long as the caller keeps the returned object.
+  std::unique_ptr<MemSeries> Remove(const MemSeries& s);
   // Calls fn for every series (order unspecified). Series created meanwhile may be missed.
   void ForEach(const std::function<void(MemSeries&)>& fn) const;
 
