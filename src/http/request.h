@@ -3,6 +3,7 @@
 // benchmarks may fill one by hand.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,10 @@ struct Request {
   KeyValues path_params;  // Filled by the Router: {"name", "job"} for "/label/:name/values".
   std::string body;       // After Content-Encoding decoding.
   std::string remote_address;  // "127.0.0.1:53412" or "[::1]:53412".
+  // Set by the server: true once the client has closed its connection (a zero-timeout
+  // poll, so cheap enough to call every few milliseconds of work). Long handlers use it to
+  // stop work nobody will read. Callable from any thread while the handler runs.
+  std::function<bool()> client_gone;
 
   // The first header named `name` (ASCII case-insensitive), if any.
   std::optional<std::string_view> Header(std::string_view name) const;

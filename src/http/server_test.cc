@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <string>
 
 #include "http/compression.h"
@@ -324,6 +327,33 @@ TEST(ServerStartTest, TwoServersShareOneServerMetrics) {
   EXPECT_NE(
       registry.ExpositionText().find(R"(osprey_http_requests_total{code="200",handler="/x"} 2)"),
       std::string::npos);
+}
+
+TEST(ServerClientGoneTest, HandlerSeesTheClientHangUp) {
+  std::atomic<bool> in_handler{false};
+  std::atomic<bool> saw_gone{false};
+  TestServer s;
+  s.router.Handle("GET", "/slow", [&](const Request& r) {
+    EXPECT_FALSE(r.client_gone());  // the client is still there
+    in_handler = true;
+    // Bounded: the test fails rather than hangs if the hang-up is never seen.
+    for (int i = 0; i < 10000 && !saw_gone; ++i) {
+      if (r.client_gone()) saw_gone = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return Response::Text("late");
+  });
+  s.Start();
+  {
+    auto conn = TestConnection::Connect(s.port());
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)->Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n").ok());
+    while (!in_handler) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }  // closes the socket while the handler runs
+  for (int i = 0; i < 10000 && !saw_gone; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(saw_gone);
 }
 
 }  // namespace

@@ -135,6 +135,7 @@ Result<QueryResult> Run(const EngineOptions& options, storage::Queryable& storag
   ctx.query_step_ms = range ? step_ms : 0;
   ctx.deadline = qopts.deadline;
   ctx.cancelled = qopts.cancelled;
+  ctx.client_gone = qopts.client_gone;
 
   Evaluator ev(ctx, start, end, range ? step_ms : 1);
   OSPREY_ASSIGN_OR_RETURN(EvalValue v, ev.Eval(expr));

@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,8 +60,11 @@ struct QueryOptions {
   std::optional<int64_t> lookback_delta_ms;
   // Evaluation stops with kDeadlineExceeded once passed.
   std::optional<std::chrono::steady_clock::time_point> deadline;
-  // Evaluation stops with kCancelled once this becomes true (client went away).
+  // Evaluation stops with kCancelled once this becomes true.
   const std::atomic<bool>* cancelled = nullptr;
+  // Or once this returns true (the HTTP client went away). Called from evaluation
+  // threads every few dozen series or steps.
+  std::function<bool()> client_gone;
 };
 
 // The stats Prometheus returns with stats=all.

@@ -191,6 +191,16 @@ TEST_F(EngineTest, CancelledQueryStops) {
   EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
 }
 
+TEST_F(EngineTest, GoneClientCancelsQuery) {
+  for (int i = 0; i < 200; ++i) Load({"__name__", "m", "i", std::to_string(i)}, 1, 0, 1, 0);
+  int calls = 0;
+  QueryOptions opts{.client_gone = [&] { return ++calls > 0; }};
+  Result<QueryResult> r = engine_.Range(db_, "sum(rate(m[5m]))", 0, 3'600'000, 1000, opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+  EXPECT_GT(calls, 0);
+}
+
 TEST_F(EngineTest, ParseErrorsAreInvalidArgument) {
   Result<QueryResult> r = engine_.Instant(db_, "sum(", 0);
   ASSERT_FALSE(r.ok());

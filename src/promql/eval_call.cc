@@ -251,7 +251,8 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
   bool smoothed = false;
   // The series: storage iterators for a selector, points for a subquery.
   struct Item {
-    model::Labels labels;
+    model::Labels labels;  // the output's: __name__ dropped unless the function keeps it
+    std::string metric_name;
     std::unique_ptr<storage::SampleIterator> it;
     const std::vector<FPoint>* points = nullptr;
   };
@@ -277,7 +278,11 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
     set = ctx_.querier->Select(hints, vs.matchers);
     while (set->Next()) {
       OSPREY_RETURN_IF_ERROR(ctx_.CheckInterrupt());
-      items.push_back(Item{.labels = set->At().labels(), .it = set->At().Iterator()});
+      // Only the output labels and the metric name are kept: one copy per series.
+      const model::Labels& l = set->At().labels();
+      items.push_back(Item{.labels = impl->keeps_metric_name ? l : DropMetricName(l),
+                           .metric_name = std::string(l.MetricName()),
+                           .it = set->At().Iterator()});
     }
     OSPREY_RETURN_IF_ERROR(set->status());
     concurrent = ctx_.querier->ConcurrentIterators();
@@ -288,7 +293,11 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
     range = sq.range_ms;
     OSPREY_ASSIGN_OR_RETURN(sub_points, EvalSubqueryPoints(sq));
     for (const SeriesPoints& sp : sub_points) {
-      items.push_back(Item{.labels = sp.labels, .it = nullptr, .points = &sp.points});
+      items.push_back(
+          Item{.labels = impl->keeps_metric_name ? sp.labels : DropMetricName(sp.labels),
+               .metric_name = std::string(sp.labels.MetricName()),
+               .it = nullptr,
+               .points = &sp.points});
     }
     concurrent = true;
   } else {
@@ -312,10 +321,10 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
       }
       Item& item = items[i];
       StepSeries& out = result[i];
-      out.labels = impl->keeps_metric_name ? item.labels : DropMetricName(item.labels);
+      out.labels = std::move(item.labels);
       out.Init(steps_);
-      RangeCall call{.labels = &item.labels,
-                     .metric_name = item.labels.MetricName(),
+      RangeCall call{.labels = &out.labels,
+                     .metric_name = item.metric_name,
                      .anchored = anchored,
                      .smoothed = smoothed,
                      .annotations = &w.annotations,
@@ -359,7 +368,6 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
         run(window);
       } else {
         Cursor c(*item.it);
-        c.Start();
         Window<Cursor> window(c);
         run(window);
         if (w.status.ok()) w.status = item.it->status();

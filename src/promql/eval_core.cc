@@ -36,7 +36,8 @@ Status EvalContext::CheckInterrupt() {
 }
 
 Status EvalContext::CheckDeadline() const {
-  if (cancelled != nullptr && cancelled->load(std::memory_order_relaxed)) {
+  if ((cancelled != nullptr && cancelled->load(std::memory_order_relaxed)) ||
+      (client_gone && client_gone())) {
     return CancelledError("query was canceled in query execution");
   }
   if (deadline && std::chrono::steady_clock::now() > *deadline) {
@@ -135,7 +136,7 @@ Result<EvalValue> Evaluator::EvalVectorSelector(const VectorSelector& vs, bool k
     const storage::Series& series = set->At();
     std::unique_ptr<storage::SampleIterator> it = series.Iterator();
     Cursor c(*it);
-    c.Start();
+    c.SeekTo(min_ref - lookback + 1);
     StepSeries s;
     bool any = false;
     bool have_cur = false;
@@ -255,7 +256,6 @@ Status Evaluator::ForEachWindow(const Expr& arg_in, const SeriesBeginFn& begin,
       OSPREY_RETURN_IF_ERROR(begin(series.labels()));
       std::unique_ptr<storage::SampleIterator> it = series.Iterator();
       Cursor c(*it);
-      c.Start();
       Window<Cursor> window(c);
       OSPREY_RETURN_IF_ERROR(run(window, at, vs.offset_ms, ms.range_ms));
       OSPREY_RETURN_IF_ERROR(it->status());

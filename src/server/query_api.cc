@@ -230,6 +230,7 @@ struct QueryApi::Evaluation {
   CommonParams common;
   int64_t limit = 0;
   double prepare_seconds = 0;
+  std::function<bool()> client_gone;  // the request's: cancels the query
 };
 
 QueryApi::QueryApi(QueryApiOptions options, storage::Queryable& queryable, const Clock& clock,
@@ -273,7 +274,8 @@ Response QueryApi::Execute(const Evaluation& e, EvalFn eval) const {
   }
   int64_t start_ns = clock_.MonotonicNanos();
   promql::QueryOptions qopts{.lookback_delta_ms = e.common.lookback_delta_ms,
-                             .deadline = e.common.deadline};
+                             .deadline = e.common.deadline,
+                             .client_gone = e.client_gone};
   Result<promql::QueryResult> r = eval(qopts);
   int64_t evaluated_ns = clock_.MonotonicNanos();
   QueryTimings timings{.queue_seconds = SecondsBetween(queued_ns, start_ns),
@@ -317,6 +319,7 @@ Response QueryApi::Query(const Request& req) const {
     return BadData(s.message());
   };
   Evaluation e;
+  e.client_gone = req.client_gone;
   Result<int64_t> limit = ParseLimit(req);
   if (!limit.ok()) return bad(limit.status());
   e.limit = *limit;
@@ -344,6 +347,7 @@ Response QueryApi::QueryRange(const Request& req) const {
     return BadData(s.message());
   };
   Evaluation e;
+  e.client_gone = req.client_gone;
   Result<int64_t> limit = ParseLimit(req);
   if (!limit.ok()) return bad(limit.status());
   e.limit = *limit;

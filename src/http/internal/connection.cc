@@ -16,6 +16,8 @@
 // clang-format on
 #include "http/internal/connection.h"
 
+#include <poll.h>
+
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -311,6 +313,10 @@ class Connection final : public ConnectionBase,
     reader_->TakeRequest(request);
     reader_.reset();
     request.remote_address = remote_;
+    request.client_gone = [fd = LowestLayer(stream_).native_handle()] {
+      pollfd p{.fd = fd, .events = POLLRDHUP, .revents = 0};
+      return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+    };
     std::string pattern;
     Response response = Handle(request, pattern);
     MaybeGzip(request.Header("Accept-Encoding"), options().gzip_min_bytes, response);

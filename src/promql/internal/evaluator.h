@@ -58,6 +58,7 @@ struct EvalContext {
   int64_t query_step_ms = 0;  // 0 for instant queries (step())
   std::optional<std::chrono::steady_clock::time_point> deadline;
   const std::atomic<bool>* cancelled = nullptr;
+  std::function<bool()> client_gone;
 
   int64_t current_samples = 0;
   int64_t peak_samples = 0;

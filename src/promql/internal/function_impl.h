@@ -37,8 +37,8 @@ struct RangeCall {
   // The non-range arguments at this step, in argument order (quantile_over_time's φ,
   // predict_linear's t, double_exponential_smoothing's sf and tf).
   std::span<const double> scalars;
-  // The series' labels (for annotations naming the metric, and ts_of_* functions) and
-  // its metric name (looked up once per series by the engine).
+  // The output series' labels (__name__ already dropped where the function drops it) and
+  // the input's metric name (looked up once per series by the engine, for annotations).
   const model::Labels* labels = nullptr;
   std::string_view metric_name;
   // The range argument is a selector with the anchored / smoothed modifier.

@@ -16,13 +16,17 @@ namespace osprey::promql::internal {
 class Cursor {
  public:
   explicit Cursor(storage::SampleIterator& it) : it_(it) {}
-  // The next sample, valid when ok().
+  // The next sample, valid when ok(). Nothing is read before the first SeekTo/Advance,
+  // so the first SeekTo lets the store skip whole chunks.
   bool ok() const { return ok_; }
   const model::Sample& peek() const { return s_; }
-  void Start() { Fetch(it_.Next()); }
-  void Advance() { Fetch(it_.Next()); }
+  void Advance() {
+    started_ = true;
+    Fetch(it_.Next());
+  }
   void SeekTo(int64_t t) {
-    if (ok_ && s_.t >= t) return;
+    if (started_ && (!ok_ || s_.t >= t)) return;
+    started_ = true;
     Fetch(it_.Seek(t));
   }
 
@@ -32,6 +36,7 @@ class Cursor {
     if (ok) s_ = it_.At();
   }
   storage::SampleIterator& it_;
+  bool started_ = false;
   bool ok_ = false;
   model::Sample s_;
 };
@@ -42,7 +47,6 @@ class PointCursor {
   explicit PointCursor(const std::vector<FPoint>& pts) : pts_(pts) {}
   bool ok() const { return i_ < pts_.size(); }
   model::Sample peek() const { return {pts_[i_].t, pts_[i_].v}; }
-  void Start() {}
   void Advance() { ++i_; }
   void SeekTo(int64_t t) {
     if (ok() && pts_[i_].t >= t) return;
