@@ -6,8 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include "http/compression.h"
 #include "http/server_test_util.h"

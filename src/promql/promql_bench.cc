@@ -30,9 +30,9 @@ storage::MemStorage& Data() {
     auto* s = new storage::MemStorage;
     auto app = s->NewAppender();
     for (int i = 0; i < 10000; ++i) {
-      model::Labels l = model::Labels::FromStrings(
-          {"__name__", "requests_total", "instance", std::to_string(i % 500), "path",
-           std::to_string(i / 500)});
+      model::Labels l =
+          model::Labels::FromStrings({"__name__", "requests_total", "instance",
+                                      std::to_string(i % 500), "path", std::to_string(i / 500)});
       for (int k = 0; k < 480; ++k) {
         OSPREY_CHECK(app->Append(storage::kNoRef, l, {.t = k * 15000, .v = k * 1.5 + i}).ok());
       }
@@ -47,8 +47,8 @@ void BM_RateInstant10k(benchmark::State& state) {
   storage::MemStorage& db = Data();
   Engine engine;
   for (auto _ : state) {
-    Result<QueryResult> r = engine.Instant(db, "sum by (instance) (rate(requests_total[5m]))",
-                                           7'200'000);
+    Result<QueryResult> r =
+        engine.Instant(db, "sum by (instance) (rate(requests_total[5m]))", 7'200'000);
     OSPREY_CHECK(r.ok() && r->vector.size() == 500);
   }
   state.SetItemsProcessed(state.iterations() * 10000);
