@@ -201,6 +201,21 @@ TEST_F(EngineTest, GoneClientCancelsQuery) {
   EXPECT_GT(calls, 0);
 }
 
+TEST_F(EngineTest, ManySeriesGiveTheSameAnswerOnSeveralThreads) {
+  // 400 series x 61 steps is over the threshold for parallel decoding.
+  for (int i = 0; i < 400; ++i) {
+    Load({"__name__", "c_total", "i", std::to_string(i)}, 61, 60'000, i, 6);  // 0.1/s
+  }
+  Result<QueryResult> r = engine_.Range(db_, "sum(rate(c_total[5m]))", 600'000, 3'600'000, 60'000);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->matrix.size(), 1u);
+  ASSERT_EQ(r->matrix[0].points.size(), 51u);
+  for (const FPoint& p : r->matrix[0].points) EXPECT_NEAR(p.v, 40, 1e-9) << p.t;
+  r = engine_.Range(db_, "count(c_total)", 0, 3'600'000, 60'000);
+  ASSERT_TRUE(r.ok());
+  for (const FPoint& p : r->matrix[0].points) EXPECT_EQ(p.v, 400) << p.t;
+}
+
 TEST_F(EngineTest, ParseErrorsAreInvalidArgument) {
   Result<QueryResult> r = engine_.Instant(db_, "sum(", 0);
   ASSERT_FALSE(r.ok());

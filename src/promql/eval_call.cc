@@ -5,12 +5,12 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
-#include <thread>
 
 #include "promql/functions.h"
 #include "promql/internal/evaluator.h"
 #include "promql/internal/function_impl.h"
 #include "promql/internal/function_impl_common.h"
+#include "promql/internal/parallel.h"
 #include "promql/internal/window.h"
 
 namespace osprey::promql::internal {
@@ -307,11 +307,6 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
   std::vector<StepSeries> result(items.size());
   // Evaluates items [begin, end): safe to run on several threads at once (each writes
   // its own result slots, annotations and counters).
-  struct Worker {
-    Annotations annotations;
-    int64_t samples_read = 0;
-    Status status;
-  };
   auto work = [&](size_t begin, size_t end, Worker& w) {
     std::vector<double> step_scalars(scalars.size());
     for (size_t i = begin; i < end && w.status.ok(); ++i) {
@@ -375,29 +370,8 @@ Result<EvalValue> Evaluator::EvalRangeCall(const Call& e, size_t matrix_arg) {
       }
     }
   };
-  size_t threads = 1;
-  if (concurrent && items.size() >= 256 && items.size() * steps_ >= 20000) {
-    threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  }
-  std::vector<Worker> workers(threads);
-  if (threads == 1) {
-    work(0, items.size(), workers[0]);
-  } else {
-    // Interleaved blocks keep the threads busy to the end.
-    std::atomic<size_t> next{0};
-    constexpr size_t kBlock = 64;
-    auto loop = [&](Worker& w) {
-      while (w.status.ok()) {
-        size_t b = next.fetch_add(kBlock);
-        if (b >= items.size()) return;
-        work(b, std::min(items.size(), b + kBlock), w);
-      }
-    };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(loop, std::ref(workers[t]));
-    loop(workers[0]);
-    for (std::thread& t : pool) t.join();
-  }
+  std::vector<Worker> workers(WorkerCount(concurrent, items.size(), steps_));
+  RunBlocks(items.size(), workers, work);
   for (Worker& w : workers) {
     OSPREY_RETURN_IF_ERROR(w.status);
     ctx_.annotations.Merge(w.annotations);

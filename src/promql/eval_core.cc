@@ -4,6 +4,7 @@
 
 #include "model/sample.h"
 #include "promql/internal/evaluator.h"
+#include "promql/internal/parallel.h"
 #include "promql/internal/window.h"
 
 namespace osprey::promql::internal {
@@ -130,14 +131,21 @@ Result<EvalValue> Evaluator::EvalVectorSelector(const VectorSelector& vs, bool k
   int64_t max_ref = at ? *at - offset : end_ - offset;
   storage::SelectHints hints{.start = min_ref - lookback + 1, .end = max_ref};
   std::unique_ptr<storage::SeriesSet> set = ctx_.querier->Select(hints, vs.matchers);
-  EvalValue out{.type = ValueType::kVector};
+  std::vector<StepSeries> series;
+  std::vector<std::unique_ptr<storage::SampleIterator>> iters;
   while (set->Next()) {
     OSPREY_RETURN_IF_ERROR(ctx_.CheckInterrupt());
-    const storage::Series& series = set->At();
-    std::unique_ptr<storage::SampleIterator> it = series.Iterator();
-    Cursor c(*it);
+    series.emplace_back().labels = set->At().labels();
+    iters.push_back(set->At().Iterator());
+  }
+  OSPREY_RETURN_IF_ERROR(set->status());
+
+  // Fills series[i] from iters[i]; several threads may run this on different series.
+  auto fill = [&](size_t i, Worker& w) {
+    storage::SampleIterator& it = *iters[i];
+    StepSeries& s = series[i];
+    Cursor c(it);
     c.SeekTo(min_ref - lookback + 1);
-    StepSeries s;
     bool any = false;
     bool have_cur = false;
     model::Sample cur;
@@ -155,34 +163,45 @@ Result<EvalValue> Evaluator::EvalVectorSelector(const VectorSelector& vs, bool k
       if (!have_cur || cur.t <= lo || model::IsStaleNaN(cur.v)) return nullptr;
       return &cur;
     };
-    auto put = [&](size_t i, const model::Sample& smp) {
+    auto put = [&](size_t step, const model::Sample& smp) {
       if (!any) {
         s.Init(steps_);
         if (keep_timestamps) s.ts.assign(steps_, 0);
         any = true;
       }
-      s.has[i] = 1;
-      s.v[i] = smp.v;
-      ++ctx_.samples_read;
-      if (keep_timestamps) s.ts[i] = smp.t;
+      s.has[step] = 1;
+      s.v[step] = smp.v;
+      ++w.samples_read;
+      if (keep_timestamps) s.ts[step] = smp.t;
     };
     if (at) {
       if (const model::Sample* smp = lookup(*at - offset)) {
         model::Sample copy = *smp;
-        for (size_t i = 0; i < steps_; ++i) put(i, copy);
+        for (size_t step = 0; step < steps_; ++step) put(step, copy);
       }
     } else {
-      for (size_t i = 0; i < steps_; ++i) {
-        if (const model::Sample* smp = lookup(StepTime(i) - offset)) put(i, *smp);
+      for (size_t step = 0; step < steps_; ++step) {
+        if (const model::Sample* smp = lookup(StepTime(step) - offset)) put(step, *smp);
       }
     }
-    OSPREY_RETURN_IF_ERROR(it->status());
-    if (any) {
-      s.labels = series.labels();
-      out.series.push_back(std::move(s));
+    if (w.status.ok()) w.status = it.status();
+    iters[i].reset();
+  };
+  std::vector<Worker> workers(
+      WorkerCount(ctx_.querier->ConcurrentIterators(), series.size(), steps_));
+  RunBlocks(series.size(), workers, [&](size_t begin, size_t end, Worker& w) {
+    for (size_t i = begin; i < end && w.status.ok(); ++i) {
+      if ((i - begin) % 64 == 0) w.status = ctx_.CheckDeadline();
+      if (w.status.ok()) fill(i, w);
     }
+  });
+  for (Worker& w : workers) {
+    OSPREY_RETURN_IF_ERROR(w.status);
+    ctx_.samples_read += w.samples_read;
   }
-  OSPREY_RETURN_IF_ERROR(set->status());
+  std::erase_if(series, [](const StepSeries& s) { return s.has.empty(); });
+  EvalValue out{.type = ValueType::kVector};
+  out.series = std::move(series);
   return out;
 }
 

@@ -123,6 +123,9 @@ class MemQuerier final : public Querier {
  public:
   MemQuerier(const MemStorage& db, model::TimeRange range) : db_(db), range_(range) {}
 
+  // Iterators read their set's private copies of the samples.
+  bool ConcurrentIterators() const override { return true; }
+
   std::unique_ptr<SeriesSet> Select(const SelectHints& hints,
                                     std::span<const model::Matcher> matchers) override {
     model::Timestamp mint = std::max(range_.min, hints.start);
