@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "promql/internal/evaluator.h"
 #include "promql/internal/function_impl.h"
+#include "promql/internal/function_impl_common.h"
 #include "promql/printer.h"
 
 namespace osprey::promql::internal {
@@ -112,12 +113,10 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& e) {
           return out;
         }
         if (pmin() <= static_cast<double>(std::numeric_limits<int64_t>::min())) {
-          return FailedPreconditionError("Scalar value " + FormatFloatF(pmin()) +
-                                         " underflows int64");
+          return FailedPreconditionError("Scalar value " + GoFormatG(pmin()) + " underflows int64");
         }
         if (pmax() >= static_cast<double>(std::numeric_limits<int64_t>::max())) {
-          return FailedPreconditionError("Scalar value " + FormatFloatF(pmax()) +
-                                         " overflows int64");
+          return FailedPreconditionError("Scalar value " + GoFormatG(pmax()) + " overflows int64");
         }
         break;
       case AggregateOp::kLimitRatio:
@@ -127,19 +126,19 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& e) {
         }
         if (any_nan()) return FailedPreconditionError("Ratio value is NaN");
         if (pmax() > 1.0) {
-          ctx_.annotations.Warn("ratio value should be between -1 and 1, got " +
-                                    FormatFloatF(pmax()) + ", capping to 1",
-                                e.param->position());
+          ctx_.annotations.Warn(
+              "ratio value should be between -1 and 1, got " + GoFormatG(pmax()) + ", capping to 1",
+              e.param->position());
         }
         if (pmin() < -1.0) {
-          ctx_.annotations.Warn("ratio value should be between -1 and 1, got " +
-                                    FormatFloatF(pmin()) + ", capping to -1",
+          ctx_.annotations.Warn("ratio value should be between -1 and 1, got " + GoFormatG(pmin()) +
+                                    ", capping to -1",
                                 e.param->position());
         }
         break;
       case AggregateOp::kQuantile: {
         auto warn = [&](double q) {
-          ctx_.annotations.Warn("quantile value should be between 0 and 1, got " + FormatFloatF(q),
+          ctx_.annotations.Warn("quantile value should be between 0 and 1, got " + GoFormatG(q),
                                 e.param->position());
         };
         if (any_nan()) warn(std::numeric_limits<double>::quiet_NaN());
@@ -154,9 +153,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& e) {
 
   if (op == AggregateOp::kCountValues) {
     SeriesCollector c(steps_);
-    std::unordered_map<std::string, size_t> idx;  // value label + group -> output
     for (size_t i = 0; i < steps_; ++i) {
-      std::vector<std::pair<size_t, double>> counts;
       for (const StepSeries& s : input) {
         if (!s.has[i]) continue;
         model::LabelsBuilder b(s.labels);
