@@ -3,12 +3,11 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "model/go_regexp.h"
 #include "model/labels.h"
-#include "promql/go_quote.h"
 #include "promql/internal/function_impl.h"
 #include "promql/internal/function_impl_common.h"
 
@@ -37,75 +36,6 @@ Status CheckUniqueLabels(const Vector& out, size_t begin) {
   return OkStatus();
 }
 
-// Whether a rune may be part of a $name in a template (Go's unicode.IsLetter, IsDigit
-// or '_'). Non-ASCII runes are rare there; they go through a lazily compiled RE2.
-bool IsNameRune(std::string_view rune_text, int32_t rune, std::unique_ptr<RE2>& unicode_re) {
-  if (rune < 0x80) {
-    return (rune >= 'a' && rune <= 'z') || (rune >= 'A' && rune <= 'Z') ||
-           (rune >= '0' && rune <= '9') || rune == '_';
-  }
-  if (rune == 0xFFFD) return false;  // also what invalid UTF-8 decodes to
-  if (unicode_re == nullptr) unicode_re = std::make_unique<RE2>(R"([\pL\p{Nd}])");
-  return RE2::FullMatch(re2::StringPiece(rune_text.data(), rune_text.size()), *unicode_re);
-}
-
-// Go's regexp.Regexp.ExpandString: $1, ${1}, $name, ${name} and $$ in `tmpl` refer to
-// the submatches of `re` in `groups` (group 0 is the whole match). A malformed
-// reference is kept as text; one to a group that does not exist expands to nothing.
-std::string Expand(std::string_view tmpl, const RE2& re,
-                   const std::vector<re2::StringPiece>& groups) {
-  std::string out;
-  std::unique_ptr<RE2> unicode_re;
-  while (!tmpl.empty()) {
-    size_t dollar = tmpl.find('$');
-    if (dollar == std::string_view::npos) break;
-    out.append(tmpl.substr(0, dollar));
-    tmpl.remove_prefix(dollar + 1);
-    if (!tmpl.empty() && tmpl[0] == '$') {
-      out += '$';
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    // The name: letters, digits and underscores, optionally in braces.
-    std::string_view rest = tmpl;
-    bool brace = !rest.empty() && rest[0] == '{';
-    if (brace) rest.remove_prefix(1);
-    size_t len = 0;
-    while (len < rest.size()) {
-      int width = 0;
-      int32_t r = DecodeRune(rest, len, &width);
-      if (!IsNameRune(rest.substr(len, static_cast<size_t>(width)), r, unicode_re)) break;
-      len += static_cast<size_t>(width);
-    }
-    bool ok = len > 0 && (!brace || (len < rest.size() && rest[len] == '}'));
-    if (!ok) {
-      out += '$';
-      continue;
-    }
-    std::string_view name = rest.substr(0, len);
-    tmpl = rest.substr(len + (brace ? 1 : 0));
-    // A number (no leading zeros, below 1e8) names a group by index, else by name.
-    int num = 0;
-    for (char ch : name) {
-      if (ch < '0' || ch > '9' || num >= 100'000'000) {
-        num = -1;
-        break;
-      }
-      num = num * 10 + (ch - '0');
-    }
-    if (name[0] == '0' && name.size() > 1) num = -1;
-    if (num < 0) {
-      auto it = re.NamedCapturingGroups().find(std::string(name));
-      if (it != re.NamedCapturingGroups().end()) num = it->second;
-    }
-    if (num >= 0 && static_cast<size_t>(num) < groups.size() && groups[num].data() != nullptr) {
-      out.append(groups[num].data(), groups[num].size());
-    }
-  }
-  out.append(tmpl);
-  return out;
-}
-
 Status LabelReplace(const VectorCall& c, Vector& out) {
   std::string_view dst = StringArg(c, 1);
   std::string_view replacement = StringArg(c, 2);
@@ -132,7 +62,7 @@ Status LabelReplace(const VectorCall& c, Vector& out) {
     re2::StringPiece text(value.data(), value.size());
     if (re.Match(text, 0, text.size(), RE2::UNANCHORED, groups.data(),
                  static_cast<int>(groups.size()))) {
-      std::string replaced = Expand(replacement, re, groups);
+      std::string replaced = model::ExpandTemplate(replacement, re, groups);
       out.push_back({.labels = model::LabelsBuilder(s.labels).Set(dst, replaced).Build(),
                      .t = c.t,
                      .v = s.v});
