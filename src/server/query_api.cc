@@ -313,28 +313,34 @@ Response QueryApi::Execute(const Evaluation& e, EvalFn eval) const {
   return Response::Json(QueryResultJson(result, json));
 }
 
-Response QueryApi::Query(const Request& req) const {
-  auto bad = [this](const Status& s) {
-    metrics_->failed.WithLabels({"bad_data"}).Inc();
-    return BadData(s.message());
-  };
-  Evaluation e;
-  e.client_gone = req.client_gone;
-  Result<int64_t> limit = ParseLimit(req);
-  if (!limit.ok()) return bad(limit.status());
-  e.limit = *limit;
-  Result<model::Timestamp> t = ParseOptionalTime(req, "time", clock_.NowMillis());
-  if (!t.ok()) return bad(t.status());
-  Result<CommonParams> common = ParseCommonParams(req, options_.timeout_ms);
-  if (!common.ok()) return bad(common.status());
-  e.common = *common;
+Response QueryApi::BadRequest(const Status& s) const {
+  metrics_->failed.WithLabels({"bad_data"}).Inc();
+  return BadData(s.message());
+}
 
+Status QueryApi::BeginEvaluation(const Request& req, Evaluation& e) const {
+  e.client_gone = req.client_gone;
+  OSPREY_ASSIGN_OR_RETURN(e.limit, ParseLimit(req));
+  return OkStatus();
+}
+
+Status QueryApi::ParseQuery(const Request& req, Evaluation& e) const {
+  OSPREY_ASSIGN_OR_RETURN(e.common, ParseCommonParams(req, options_.timeout_ms));
   e.query = ParamOrEmpty(req, "query");
   int64_t parse_start = clock_.MonotonicNanos();
   Result<promql::ExprPtr> expr = promql::ParseExpr(e.query, engine_.options().parse);
-  if (!expr.ok()) return bad(InvalidParam("query", expr.status().message()));
+  if (!expr.ok()) return InvalidParam("query", expr.status().message());
   e.expr = std::move(expr).value();
   e.prepare_seconds = SecondsBetween(parse_start, clock_.MonotonicNanos());
+  return OkStatus();
+}
+
+Response QueryApi::Query(const Request& req) const {
+  Evaluation e;
+  if (Status s = BeginEvaluation(req, e); !s.ok()) return BadRequest(s);
+  Result<model::Timestamp> t = ParseOptionalTime(req, "time", clock_.NowMillis());
+  if (!t.ok()) return BadRequest(t.status());
+  if (Status s = ParseQuery(req, e); !s.ok()) return BadRequest(s);
 
   return Execute(e, [&](const promql::QueryOptions& qopts) {
     return engine_.InstantExpr(queryable_, *e.expr, *t, qopts);
@@ -342,54 +348,40 @@ Response QueryApi::Query(const Request& req) const {
 }
 
 Response QueryApi::QueryRange(const Request& req) const {
-  auto bad = [this](const Status& s) {
-    metrics_->failed.WithLabels({"bad_data"}).Inc();
-    return BadData(s.message());
-  };
   Evaluation e;
-  e.client_gone = req.client_gone;
-  Result<int64_t> limit = ParseLimit(req);
-  if (!limit.ok()) return bad(limit.status());
-  e.limit = *limit;
+  if (Status s = BeginEvaluation(req, e); !s.ok()) return BadRequest(s);
   Result<model::Timestamp> start = ParseRequiredTime(req, "start");
-  if (!start.ok()) return bad(start.status());
+  if (!start.ok()) return BadRequest(start.status());
   Result<model::Timestamp> end = ParseRequiredTime(req, "end");
-  if (!end.ok()) return bad(end.status());
-  if (*end < *start) return bad(InvalidParam("end", "end timestamp must not be before start time"));
+  if (!end.ok()) return BadRequest(end.status());
+  if (*end < *start) {
+    return BadRequest(InvalidParam("end", "end timestamp must not be before start time"));
+  }
 
   Result<int64_t> step_ns = ParseApiDurationNanos(ParamOrEmpty(req, "step"));
-  if (!step_ns.ok()) return bad(InvalidParam("step", step_ns.status().message()));
+  if (!step_ns.ok()) return BadRequest(InvalidParam("step", step_ns.status().message()));
   // A step below 1ms is zero at the engine's millisecond resolution.
   int64_t step_ms = NanosToMillis(*step_ns);
   if (*step_ns <= 0 || step_ms <= 0) {
-    return bad(InvalidParam("step",
-                            "zero or negative query resolution step widths are not accepted. "
-                            "Try a positive integer"));
+    return BadRequest(InvalidParam("step",
+                                   "zero or negative query resolution step widths are not "
+                                   "accepted. Try a positive integer"));
   }
   // Go's end.Sub(start) saturates at the int64 nanosecond range; so does this.
   __int128 range_ns = static_cast<__int128>(*end - *start) * 1'000'000;
   range_ns = std::min<__int128>(range_ns, std::numeric_limits<int64_t>::max());
   if (range_ns / *step_ns > kMaxPointsPerSeries) {
-    return bad(InvalidArgumentError(
+    return BadRequest(InvalidArgumentError(
         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
         "query resolution (?step=XX)"));
   }
-  Result<CommonParams> common = ParseCommonParams(req, options_.timeout_ms);
-  if (!common.ok()) return bad(common.status());
-  e.common = *common;
-
-  e.query = ParamOrEmpty(req, "query");
-  int64_t parse_start = clock_.MonotonicNanos();
-  Result<promql::ExprPtr> expr = promql::ParseExpr(e.query, engine_.options().parse);
-  if (!expr.ok()) return bad(InvalidParam("query", expr.status().message()));
-  e.expr = std::move(expr).value();
+  if (Status s = ParseQuery(req, e); !s.ok()) return BadRequest(s);
   promql::ValueType type = e.expr->type();
   if (type != promql::ValueType::kVector && type != promql::ValueType::kScalar) {
-    return bad(
+    return BadRequest(
         InvalidParam("query", Cat({"invalid expression type \"", promql::DocumentedType(type),
                                    "\" for range query, must be Scalar or instant Vector"})));
   }
-  e.prepare_seconds = SecondsBetween(parse_start, clock_.MonotonicNanos());
 
   return Execute(e, [&](const promql::QueryOptions& qopts) {
     return engine_.RangeExpr(queryable_, *e.expr, *start, *end, step_ms, qopts);

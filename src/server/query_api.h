@@ -68,6 +68,13 @@ class QueryApi {
  private:
   struct Metrics;
   struct Evaluation;
+  // 400 bad_data, counted as a failed query.
+  http::Response BadRequest(const Status& s) const;
+  // The request's limit and client, read first as Prometheus validates them.
+  Status BeginEvaluation(const http::Request& req, Evaluation& e) const;
+  // The common parameters (timeout, lookback_delta, ...) and the parsed query, read after
+  // the time parameters.
+  Status ParseQuery(const http::Request& req, Evaluation& e) const;
   // Waits for a slot, evaluates with `eval`, records metrics and encodes the response.
   template <typename EvalFn>
   http::Response Execute(const Evaluation& e, EvalFn eval) const;
