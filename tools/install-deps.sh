@@ -9,11 +9,17 @@ PACKAGES=(
   # libraries (DESIGN.md "Chosen dependencies")
   libboost-dev libssl-dev zlib1g-dev libsnappy-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libcrypt-dev libre2-dev libxxhash-dev libzstd-dev libroaring-dev
+  libcurl4-openssl-dev libgrpc++-dev libprotobuf-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 openssl curl
-  # promtool (checks our /metrics in tests)
-  prometheus
+  # real peers started by tests: promtool and Prometheus, node_exporter
+  prometheus prometheus-node-exporter
 )
+# The OpenTelemetry SDK tests run on Node.js with npm; a machine may have them from
+# elsewhere (nodesource), so Debian's packages are only added when npm is absent.
+if ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
