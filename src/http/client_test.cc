@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <string>
 #include <thread>
@@ -164,6 +165,72 @@ TEST_F(ClientTest, AsyncClientCancelsUnfinishedTransfersOnDestruction) {
   }
   EXPECT_EQ(done.get_future().get().code(), StatusCode::kCancelled);
   release_ = true;
+}
+
+// A self-signed server certificate for 127.0.0.1, and a CA that signed a client certificate.
+class ClientTlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
+    Run("openssl req -x509" + ec + "-keyout " + dir_.Path("server.key") + " -out " +
+        dir_.Path("server.pem") +
+        " -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1");
+    Run("openssl req -x509" + ec + "-keyout " + dir_.Path("ca.key") + " -out " +
+        dir_.Path("ca.pem") + " -days 2 -subj /CN=osprey-test-ca");
+    Run("openssl req" + ec + "-keyout " + dir_.Path("client.key") + " -out " +
+        dir_.Path("client.csr") + " -subj /CN=client");
+    Run("openssl x509 -req -in " + dir_.Path("client.csr") + " -CA " + dir_.Path("ca.pem") +
+        " -CAkey " + dir_.Path("ca.key") + " -CAcreateserial -out " + dir_.Path("client.pem") +
+        " -days 2");
+    server_.router.Handle("GET", "/metrics",
+                          [](const Request&) { return Response::Text("up 1\n"); });
+    ServerOptions o = testing::LocalOptions();
+    o.tls = TlsOptions{.cert_file = dir_.Path("server.pem"),
+                       .key_file = dir_.Path("server.key"),
+                       .client_ca_file = dir_.Path("ca.pem"),
+                       .client_auth_type = "VerifyClientCertIfGiven"};
+    server_.Start(o);
+  }
+  static void Run(const std::string& command) {
+    ASSERT_EQ(std::system((command + " >/dev/null 2>&1").c_str()), 0) << command;
+  }
+  std::string Url() const {
+    return "https://127.0.0.1:" + std::to_string(server_.port()) + "/metrics";
+  }
+
+  testing::TempDir dir_;
+  TestServer server_;
+};
+
+TEST_F(ClientTlsTest, VerifiesTheServerAndPresentsClientCertificates) {
+  HttpClient trusted(ClientOptions{.tls = {.ca_file = dir_.Path("server.pem")}});
+  auto r = trusted.Do({.url = Url()});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "up 1\n");
+
+  HttpClient untrusted(ClientOptions{});
+  auto bad = untrusted.Do({.url = Url()});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnavailable) << bad.status().ToString();
+
+  HttpClient insecure(ClientOptions{.tls = {.insecure_skip_verify = true}});
+  EXPECT_TRUE(insecure.Do({.url = Url()}).ok());
+
+  HttpClient with_cert(ClientOptions{.tls = {.ca_file = dir_.Path("server.pem"),
+                                             .cert_file = dir_.Path("client.pem"),
+                                             .key_file = dir_.Path("client.key"),
+                                             .min_version = "1.2"}});
+  r = with_cert.Do({.url = Url()});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+
+  // A client certificate the server's CA did not sign is refused.
+  HttpClient wrong_cert(ClientOptions{.tls = {.ca_file = dir_.Path("server.pem"),
+                                              .cert_file = dir_.Path("server.pem"),
+                                              .key_file = dir_.Path("server.key")}});
+  EXPECT_FALSE(wrong_cert.Do({.url = Url()}).ok());
+  HttpClient missing(ClientOptions{.tls = {.ca_file = dir_.Path("nope.pem")}});
+  auto m = missing.Do({.url = Url()});
+  ASSERT_FALSE(m.ok());
 }
 
 }  // namespace
