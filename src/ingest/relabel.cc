@@ -74,6 +74,7 @@ uint64_t HashMod(std::string_view value, uint64_t modulus) {
 }  // namespace
 
 Relabeler::Relabeler(std::vector<Rule> rules) : rules_(std::move(rules)) {}
+Relabeler::Relabeler() = default;
 Relabeler::Relabeler(Relabeler&&) noexcept = default;
 Relabeler& Relabeler::operator=(Relabeler&&) noexcept = default;
 Relabeler::~Relabeler() = default;

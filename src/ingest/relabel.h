@@ -27,6 +27,8 @@ class Relabeler {
   // are otherwise expected to have passed config::DecodeRelabelConfig's validation.
   static Result<Relabeler> Create(std::span<const config::RelabelConfig> configs);
 
+  // No rules: Process returns its input.
+  Relabeler();
   Relabeler(Relabeler&&) noexcept;
   Relabeler& operator=(Relabeler&&) noexcept;
   ~Relabeler();

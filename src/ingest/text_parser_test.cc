@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -11,6 +12,8 @@
 
 namespace osprey::ingest {
 namespace {
+
+using namespace std::string_literals;
 
 // Renders what the parser reports, one event per line, for compact expectations.
 class RenderingVisitor : public TextVisitor {
@@ -65,7 +68,7 @@ TEST(TextParserTest, ParsesTheDocumentationExample) {
       "file:\\n\\\"FILE.TXT\\\"\"} 1.458255915e9\n"
       "\n"
       "metric_without_timestamp_and_labels 12.47\n"
-      "something_weird{problem=\"division by zero\"} +Inf -3982045\n"
+      "something_weird{problem=\"division by zero\"} +Inf 3982045\n"
       "rpc_duration_seconds{quantile=\"0.01\",} 3102\n";
   EXPECT_EQ(
       Parse(body),
@@ -82,7 +85,7 @@ TEST(TextParserTest, ParsesTheDocumentationExample) {
           "file:\\n\\\"FILE.TXT\\\"\"}]",
           "sample metric_without_timestamp_and_labels {} 12.470000 line 9 text "
           "[metric_without_timestamp_and_labels]",
-          "sample something_weird {problem=[division by zero]} +Inf @-3982045 line 10 text "
+          "sample something_weird {problem=[division by zero]} +Inf @3982045 line 10 text "
           "[something_weird{problem=\"division by zero\"}]",
           "sample rpc_duration_seconds {quantile=[0.01]} 3102.000000 line 11 text "
           "[rpc_duration_seconds{quantile=\"0.01\",}]",
@@ -125,18 +128,103 @@ TEST(TextParserTest, ParsesSpecialAndSignedValues) {
 }
 
 TEST(TextParserTest, HandlesCommentsHelpAndTypeLines) {
+  // As promlex.l: `#`, the keyword and the name are each followed by blanks; the text after
+  // the name loses exactly one blank.
+  EXPECT_EQ(Parse("#just a comment\n"
+                  "#   HELP   spaced   Help with \\\\ and \\n and \\t kept.\n"
+                  "# HELP empty\n"
+                  "# HELP empty2 \n"
+                  "#TYPE g gauge\n"
+                  "#HELP g help\n"
+                  "# TYPE s summary\n"
+                  "# TYPE h histogram\n"
+                  "# TYPE u untyped\n"
+                  "# HELPER is a comment\n"
+                  "# HELP\n"
+                  "# TYPE\n"
+                  "#\n"
+                  "# \tTYPE\tc\tcounter\n"),
+            (std::vector<std::string>{"help spaced [  Help with \\ and \n and \\t kept.]",
+                                      "help empty []", "help empty2 []", "type s 4", "type h 3",
+                                      "type u 0", "type c 1"}));
+}
+
+TEST(TextParserTest, AcceptsLabelPairsWithoutCommas) {
+  // promparse.go accepts this (its comment: "unlike in OpenMetrics").
+  EXPECT_EQ(Parse("a{ x = \"1\" y=\"2\"} 1\n"),
+            (std::vector<std::string>{
+                "sample a {x=[1]y=[2]} 1.000000 line 1 text [a{ x = \"1\" y=\"2\"}]"}));
+}
+
+TEST(TextParserTest, ReadsQuotedUtf8Names) {
+  EXPECT_EQ(Parse("# HELP \"my.metric\" Dotted.\n"
+                  "# TYPE \"my.metric\" gauge\n"
+                  "{\"my.metric\",\"da.sh\"=\"1\",b=\"2\"} 3\n"
+                  "{ b=\"2\", \"my\\\"q\" } 4\n"),
+            (std::vector<std::string>{
+                "help my.metric [Dotted.]", "type my.metric 2",
+                "sample my.metric {da.sh=[1]b=[2]} 3.000000 line 3 text "
+                "[{\"my.metric\",\"da.sh\"=\"1\",b=\"2\"}]",
+                "sample my\"q {b=[2]} 4.000000 line 4 text [{ b=\"2\", \"my\\\"q\" }]"}));
+}
+
+TEST(TextParserTest, NormalizesLeOfHistogramsAndQuantileOfSummaries) {
   EXPECT_EQ(
-      Parse("#just a comment\n"
-            "#   HELP   spaced   Help with \\\\ and \\n and \\t kept.\n"
-            "# HELP empty\n"
-            "#TYPE g gauge\n"
+      Parse("h_bucket{le=\"1\"} 1\n"
+            "# TYPE h histogram\n"
+            "h_bucket{le=\"1\",x=\"1\"} 1\n"
+            "h_bucket{le=\"0.25\"} 1\n"
+            "h_bucket{le=\"1e6\"} 1\n"
+            "h_bucket{le=\"100000\"} 1\n"
+            "h_bucket{le=\"+inf\"} 1\n"
+            "h_bucket{le=\"abc\"} 1\n"
             "# TYPE s summary\n"
-            "# TYPE h histogram \n"
-            "# TYPE u untyped\n"
-            "# HELPER is a comment\n"
-            "# TYPE\tc\tcounter\n"),
-      (std::vector<std::string>{"help spaced [Help with \\ and \n and \\t kept.]", "help empty []",
-                                "type g 2", "type s 4", "type h 3", "type u 0", "type c 1"}));
+            "s{quantile=\"0\",le=\"1\"} 1\n"),
+      (std::vector<std::string>{
+          "sample h_bucket {le=[1]} 1.000000 line 1 text [h_bucket{le=\"1\"}]", "type h 3",
+          "sample h_bucket {le=[1.0]x=[1]} 1.000000 line 3 text [h_bucket{le=\"1\",x=\"1\"}]",
+          "sample h_bucket {le=[0.25]} 1.000000 line 4 text [h_bucket{le=\"0.25\"}]",
+          "sample h_bucket {le=[1e+06]} 1.000000 line 5 text [h_bucket{le=\"1e6\"}]",
+          "sample h_bucket {le=[100000.0]} 1.000000 line 6 text [h_bucket{le=\"100000\"}]",
+          "sample h_bucket {le=[+Inf]} 1.000000 line 7 text [h_bucket{le=\"+inf\"}]",
+          "sample h_bucket {le=[abc]} 1.000000 line 8 text [h_bucket{le=\"abc\"}]", "type s 4",
+          "sample s {quantile=[0.0]le=[1]} 1.000000 line 10 text [s{quantile=\"0\",le=\"1\"}]"}));
+}
+
+TEST(TextParserTest, NulAtTheStartOfALineEndsTheBody) {
+  EXPECT_EQ(Parse("a 1\n\0b 2\n"s),
+            (std::vector<std::string>{"sample a {} 1.000000 line 1 text [a]"}));
+  EXPECT_EQ(Parse("a{b=\"x\0\"} 1\n# HELP m x\0y\n"s),
+            (std::vector<std::string>{"sample a {b=[x\0]} 1.000000 line 1 text [a{b=\"x\0\"}]"s,
+                                      "help m [x\0y]"s}));
+}
+
+TEST(TextParserTest, PassesInvalidUtf8ThroughUnlessAskedToReject) {
+  EXPECT_EQ(Parse("a{b=\"\xff\"} 1\n# HELP a \xff\n"),
+            (std::vector<std::string>{"sample a {b=[\xff]} 1.000000 line 1 text [a{b=\"\xff\"}]",
+                                      "help a [\xff]"}));
+  TextParser strict(TextParserOptions{.reject_invalid_utf8 = true});
+  RenderingVisitor v;
+  EXPECT_EQ(strict.Parse("a{b=\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"} 1\n# HELP a \xc3\xa9\n", v),
+            OkStatus());
+  EXPECT_EQ(v.events.size(), 2u);
+}
+
+TEST(TextParserTest, NaNIsPrometheusNormalNaNAndUnderflowIsZero) {
+  TextParser parser;
+  struct Values : TextVisitor {
+    Status OnSample(const TextSample& s) override {
+      values.push_back(s.value);
+      return OkStatus();
+    }
+    std::vector<double> values;
+  } v;
+  ASSERT_TRUE(parser.Parse("a NaN\na 1e-400\na -1e-400\na 4.9e-324\n", v).ok());
+  ASSERT_EQ(v.values.size(), 4u);
+  EXPECT_EQ(std::bit_cast<uint64_t>(v.values[0]), 0x7ff8000000000001ULL);
+  EXPECT_EQ(v.values[1], 0);
+  EXPECT_TRUE(std::signbit(v.values[2]));
+  EXPECT_EQ(v.values[3], 4.9e-324);
 }
 
 TEST(TextParserTest, KeepsUnknownEscapesInLabelValues) {
@@ -215,7 +303,24 @@ TEST(TextParserTest, RejectsMalformedLinesWithLineAndColumn) {
       {"up{a=b} 1\n", "line 1, column 6: expected '\"' to start the label value"},
       {"up{a=\"b} 1\n", "line 1, column 6: unterminated label value"},
       {"up{a=\"b\\\"} 1\n", "line 1, column 6: unterminated label value"},
-      {"up{a=\"b\" c=\"d\"} 1\n", "line 1, column 10: expected ',' or '}' after label value"},
+      {"up{a=\"b\"-} 1\n", "line 1, column 9: expected ',' or '}' after label value"},
+      {"up{\"a\" \"b\"} 1\n", "line 1, column 8: expected '=' after label name"},
+      {"up{\"a\"} 1\n", "line 1, column 4: metric name already set"},
+      {"{\"a\",\"b\"} 1\n", "line 1, column 6: metric name already set"},
+      {"{\"a} 1\n", "line 1, column 2: unterminated quoted name"},
+      {"up{a=\"\xff\"} 1\n", "line 1, column 6: invalid UTF-8 in label value"},
+      {"up{a=\"\xc0\xaf\"} 1\n", "line 1, column 6: invalid UTF-8 in label value"},
+      {"up{a=\"\xed\xa0\x80\"} 1\n", "line 1, column 6: invalid UTF-8 in label value"},
+      {"# HELP up \xe2\x82\n", "line 1, column 11: invalid UTF-8 in help text"},
+      {"# HELP \"up x\n", "line 1, column 8: unterminated metric name"},
+      {"up 1 -5\n", "line 1, column 6: invalid timestamp \"-5\""},
+      {"up 1 +5\n", "line 1, column 6: invalid timestamp \"+5\""},
+      {"up 0x1p3\n", "line 1, column 4: invalid value \"0x1p3\""},
+      {"up 1_0\n", "line 1, column 4: invalid value \"1_0\""},
+      {"up Infinit\n", "line 1, column 4: invalid value \"Infinit\""},
+      {"# TYPE h histogram \n", "line 1, column 10: invalid metric type \"histogram \""},
+      {"# TYPE h  gauge\n", "line 1, column 10: invalid metric type \" gauge\""},
+      {"# HELP \n", "line 1, column 8: expected a metric name after HELP"},
       {"up{a=\"b\"\n} 1\n", "line 1, column 9: expected ',' or '}' after label value"},
       {"up abc\n", "line 1, column 4: invalid value \"abc\""},
       {"up 1.5.2\n", "line 1, column 4: invalid value \"1.5.2\""},
@@ -225,15 +330,14 @@ TEST(TextParserTest, RejectsMalformedLinesWithLineAndColumn) {
       {"up 1 99999999999999999999\n",
        "line 1, column 6: invalid timestamp \"99999999999999999999\""},
       {"up 1 2 3\n", "line 1, column 8: unexpected text after the timestamp"},
-      {"# HELP\n", "line 1, column 7: expected a metric name after HELP"},
       {"# HELP 1x\n", "line 1, column 8: expected a metric name after HELP"},
       {"# TYPE up\n", "line 1, column 10: expected a metric type after the metric name"},
       {"# TYPE up-x gauge\n", "line 1, column 10: expected a space after the metric name"},
       {"# TYPE up gaige\n", "line 1, column 11: invalid metric type \"gaige\""},
-      {"# TYPE up gauge extra\n", "line 1, column 17: unexpected text after the metric type"},
+      {"# TYPE up gauge extra\n", "line 1, column 11: invalid metric type \"gauge extra\""},
       {"up 1\r\n", "line 1, column 4: invalid value \"1\r\""},
   };
-  TextParser parser;
+  TextParser parser(TextParserOptions{.reject_invalid_utf8 = true});
   for (const MalformedText& c : cases) {
     SCOPED_TRACE(c.input);
     RenderingVisitor v;
