@@ -24,8 +24,11 @@ ARCHITECTURE = {
     "logs": {"storage", "model", "metrics", "base"},
     "traces": {"storage", "model", "metrics", "base"},
     "promql": {"storage", "model", "metrics", "base"},
-    "ingest": {"config", "storage", "model", "metrics", "base"},
-    "agent": {"ingest", "config", "storage", "model", "metrics", "base"},
+    "ingest": {"config", "http", "storage", "model", "metrics", "base"},
+    "scrape": {"ingest", "config", "http", "storage", "model", "metrics", "base"},
+    "agent": {"scrape", "ingest", "config", "http", "storage", "model", "metrics", "base"},
+    # remote_write sender: tails the tsdb WAL and ships it with ingest's encoder.
+    "remote": {"tsdb", "ingest", "config", "http", "storage", "model", "metrics", "base"},
     "rules": {"promql", "storage", "model", "metrics", "base"},
     "alerting": {"model", "metrics", "base"},
     "http": {"promql", "storage", "model", "metrics", "base"},

@@ -22,7 +22,7 @@ using internal::Quote;
 
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
-    "alerting",      "remote_write",   "remote_read", "route", "receivers",
+    "alerting",      "remote_read",    "route",       "receivers",
     "inhibit_rules", "time_intervals", "templates",   "agent", "probes",
     "logs",          "traces",         "incidents",   "auth",
 };
@@ -103,7 +103,8 @@ Status CheckUniqueJobNames(const MappingDecoder& m, const std::vector<ScrapeConf
 }
 
 Result<Config> DecodeConfig(const YamlDocument& doc) {
-  std::vector<std::string_view> known = {"global", "rule_files", "scrape_configs", "storage"};
+  std::vector<std::string_view> known = {"global", "rule_files", "scrape_configs", "remote_write",
+                                         "storage"};
   known.insert(known.end(), std::begin(kPlannedSections), std::end(kPlannedSections));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, doc.root(), "", known));
   for (const YamlEntry& e : doc.root().entries()) {
@@ -124,6 +125,11 @@ Result<Config> DecodeConfig(const YamlDocument& doc) {
                                         return DecodeScrapeConfig(doc, n, path, defaults);
                                       }));
   OSPREY_RETURN_IF_ERROR(CheckUniqueJobNames(m, c.scrape_configs));
+  OSPREY_RETURN_IF_ERROR(m.DecodeList("remote_write", &c.remote_write,
+                                      [&](const YamlNode& n, const std::string& path) {
+                                        return DecodeRemoteWriteConfig(doc, n, path);
+                                      }));
+  OSPREY_RETURN_IF_ERROR(CheckRemoteWriteNames(m, c.remote_write));
   if (const YamlNode* n = m.Get("storage")) {
     OSPREY_ASSIGN_OR_RETURN(c.storage, DecodeStorage(doc, *n));
   }
@@ -168,6 +174,7 @@ void ResolveConfigPaths(std::string_view dir, Config* c) {
   c->global.query_log_file = internal::JoinDir(dir, c->global.query_log_file);
   for (std::string& f : c->rule_files) f = internal::JoinDir(dir, f);
   for (ScrapeConfig& s : c->scrape_configs) ResolveScrapeConfigPaths(dir, &s);
+  for (RemoteWriteConfig& r : c->remote_write) ResolveRemoteWritePaths(dir, &r);
 }
 
 std::string Config::ToYaml() const {
@@ -198,6 +205,11 @@ std::string Config::ToYaml() const {
   if (!scrape_configs.empty()) {
     out << YAML::Key << "scrape_configs" << YAML::Value << YAML::BeginSeq;
     for (const ScrapeConfig& s : scrape_configs) EmitScrapeConfig(s, out);
+    out << YAML::EndSeq;
+  }
+  if (!remote_write.empty()) {
+    out << YAML::Key << "remote_write" << YAML::Value << YAML::BeginSeq;
+    for (const RemoteWriteConfig& r : remote_write) EmitRemoteWriteConfig(r, out);
     out << YAML::EndSeq;
   }
   out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;

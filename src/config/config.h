@@ -1,5 +1,5 @@
 // The osprey.yml configuration file: Prometheus's prometheus.yml sections where Osprey
-// implements them (global, scrape_configs, rule_files), plus Osprey's own `storage`.
+// implements them (global, scrape_configs, rule_files, remote_write), plus Osprey's own `storage`.
 //
 //   OSPREY_ASSIGN_OR_RETURN(config::Config cfg, config::LoadConfigFile(flags.config_file));
 //   for (const config::ScrapeConfig& job : cfg.scrape_configs) ...
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/remote_write_config.h"
 #include "config/scrape_config.h"
 #include "model/duration.h"
 
@@ -49,6 +50,7 @@ struct Config {
   GlobalConfig global;
   std::vector<std::string> rule_files;  // Globs; "*" only in the last path element.
   std::vector<ScrapeConfig> scrape_configs;
+  std::vector<RemoteWriteConfig> remote_write;
   StorageConfig storage;
 
   // The effective configuration as YAML, like Prometheus's /api/v1/status/config: every

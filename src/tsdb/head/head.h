@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -122,6 +123,15 @@ class Head final : public storage::Appendable, public storage::Queryable {
   // Syncs chunks_head/ and closes the WAL. Appends fail afterwards. Idempotent.
   Status Close();
 
+  // For readers that tail the WAL (the remote_write sender): its directory and segments.
+  const Wal& wal() const { return *wal_; }
+  // Lets such readers hold back WAL truncation: after a checkpoint, only segments before
+  // min(checkpointed + 1, keep()) are deleted, so segments not yet read survive (replay
+  // still starts at the checkpoint). `keep` returns the lowest segment index still needed,
+  // INT_MAX for none; it must be quick and thread-safe, and it is where a reader enforces
+  // its own cap on what it keeps. Null: no hold-back. Thread-safe.
+  void SetWalRetention(std::function<int()> keep);
+
  private:
   friend class HeadAppender;
   friend class HeadQuerier;
@@ -192,6 +202,9 @@ class Head final : public storage::Appendable, public storage::Queryable {
   std::unordered_map<std::string, size_t> series_per_metric_ OSPREY_GUARDED_BY(limits_mu_);
   Mutex unlogged_mu_;
   std::vector<MemSeries*> unlogged_series_ OSPREY_GUARDED_BY(unlogged_mu_);
+
+  Mutex wal_retention_mu_;
+  std::function<int()> wal_retention_ OSPREY_GUARDED_BY(wal_retention_mu_);
 
   // One Truncate() or Delete() at a time: series are collected only under it.
   Mutex truncate_mu_;

@@ -181,13 +181,27 @@ Status Head::CheckpointWal(int64_t mint) {
     return stats.status();
   }
   metrics_->checkpoints.Inc();
-  OSPREY_RETURN_IF_ERROR(wal_->TruncateBefore(to + 1));
+  // Segments a WAL reader (remote_write) has not read yet stay, though checkpointed: replay
+  // starts at the checkpoint and ignores them, and the next checkpoint starts after it.
+  int keep_from = to + 1;
+  std::function<int()> retention;
+  {
+    MutexLock lock(wal_retention_mu_);
+    retention = wal_retention_;
+  }
+  if (retention) keep_from = std::clamp(retention(), first, to + 1);
+  OSPREY_RETURN_IF_ERROR(wal_->TruncateBefore(keep_from));
   OSPREY_RETURN_IF_ERROR(DeleteCheckpointsBefore(wal_->fs(), wal_->dir(), to));
   logger_.Info("WAL checkpoint complete", {{"first", first},
                                            {"last", to},
                                            {"series_kept", stats->series_kept},
                                            {"samples_kept", stats->samples_kept}});
   return OkStatus();
+}
+
+void Head::SetWalRetention(std::function<int()> keep) {
+  MutexLock lock(wal_retention_mu_);
+  wal_retention_ = std::move(keep);
 }
 
 Status Head::Delete(std::span<const model::Matcher> matchers, model::TimeRange range) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <climits>
 #include <map>
 #include <thread>
 
@@ -113,6 +114,30 @@ TEST_F(HeadTruncateTest, DropsOldDataCollectsEmptySeriesAndCheckpointsTheWal) {
   Open(/*min_valid_time=*/1000);
   EXPECT_EQ(head_->NumSeries(), 1u);
   EXPECT_EQ(Read(), data);
+}
+
+TEST_F(HeadTruncateTest, WalRetentionKeepsSegmentsAReaderStillNeeds) {
+  Open();
+  Append(Series("a"), 0, 900);
+  const int first = head_->wal().Segments().first;
+  int keep = first;  // a WAL reader (remote_write) has not read past the first segment
+  head_->SetWalRetention([&keep] { return keep; });
+  Append(Series("a"), 1000, 2500);
+  ASSERT_TRUE(head_->Truncate(1000).ok());
+  auto checkpoint = LastCheckpoint(fs_, dir_.Join("head/wal"));
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(head_->wal().Segments().first, first);  // checkpointed, yet kept
+  const auto data = Read();
+
+  keep = INT_MAX;  // read everything: the next checkpoint deletes what it covers
+  Append(Series("a"), 2600, 3500);
+  ASSERT_TRUE(head_->Truncate(2000).ok());
+  EXPECT_GT(head_->wal().Segments().first, checkpoint->index);
+  head_->SetWalRetention(nullptr);
+
+  Open(/*min_valid_time=*/2000);
+  EXPECT_EQ(Read()["a"].front(), 2000);
+  EXPECT_EQ(data.at("a").front(), 1000);
 }
 
 TEST_F(HeadTruncateTest, DeleteHidesSamplesAndSurvivesReopen) {

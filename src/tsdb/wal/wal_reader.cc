@@ -49,7 +49,7 @@ Result<std::unique_ptr<WalReader>> WalReader::Open(FileSystem& fs,
       if (prev >= 0 && index != prev + 1) {
         return DataLossError("missing wal segment " + SegmentPath(range.dir, prev + 1));
       }
-      segments.push_back(Segment{range.dir, index});
+      segments.push_back(Segment{range.dir, index, index == range.first ? range.first_offset : 0});
       prev = index;
     }
   }
@@ -94,7 +94,7 @@ bool WalReader::OpenNextSegment() {
   if (!size.ok()) return Fail(size.status());
   file_ = std::move(file).value();
   file_size_ = *size;
-  pos_ = 0;
+  pos_ = seg.start;  // past the end (a segment truncated by repair): read as ended
   buf_start_ = 0;
   buf_len_ = 0;
   record_segment_ = static_cast<int>(next_segment_++);

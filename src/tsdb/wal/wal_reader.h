@@ -34,6 +34,9 @@ struct SegmentRange {
   std::string dir;
   int first = 0;
   int last = -1;
+  // Where reading starts in segment `first` (when it exists): the end_offset() of a record
+  // read earlier, so a reader tailing a WAL being written (remote_write) can resume there.
+  uint64_t first_offset = 0;
 };
 
 // Single-threaded. Memory: a 512 KiB read buffer plus the largest record.
@@ -55,6 +58,8 @@ class WalReader {
   // Where the current record starts.
   int segment() const;
   uint64_t offset() const { return record_offset_; }
+  // Where the current record ends in segment(): the offset to resume reading at.
+  uint64_t end_offset() const { return pos_; }
 
   // kDataLoss ("wal segment <dir>/00000003 offset 12345: <reason>") when a segment is
   // damaged (torn write, bad checksum, ...), another code for I/O errors, else OK.
@@ -66,6 +71,7 @@ class WalReader {
   struct Segment {
     std::string dir;
     int index;
+    uint64_t start = 0;  // first byte to parse (SegmentRange::first_offset)
   };
   struct ZstdDeleter {
     void operator()(ZSTD_DCtx_s* ctx) const;

@@ -1,0 +1,34 @@
+// Test helpers for the scrape tests: reading back everything a storage holds.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/matcher.h"
+#include "storage/metrics.h"
+
+namespace osprey::scrape::testing {
+
+// Every series (as its label string) with its samples.
+inline std::map<std::string, std::vector<model::Sample>> Dump(storage::Queryable& q) {
+  std::map<std::string, std::vector<model::Sample>> out;
+  auto querier = q.NewQuerier({model::kMinTimestamp, model::kMaxTimestamp});
+  EXPECT_TRUE(querier.ok());
+  if (!querier.ok()) return out;
+  const model::Matcher all =
+      model::Matcher::MustCreate(model::MatchType::kRegexMatch, "__name__", ".+");
+  auto set = (*querier)->Select(storage::SelectHints{}, std::span<const model::Matcher>(&all, 1));
+  while (set->Next()) {
+    auto& samples = out[set->At().labels().ToString()];
+    auto it = set->At().Iterator();
+    while (it->Next()) samples.push_back(it->At());
+  }
+  EXPECT_TRUE(set->status().ok());
+  return out;
+}
+
+}  // namespace osprey::scrape::testing
