@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries (DESIGN.md "Chosen dependencies")
   libboost-dev libssl-dev zlib1g-dev libsnappy-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libcrypt-dev libre2-dev libxxhash-dev libzstd-dev libroaring-dev
-  libcurl4-openssl-dev libgrpc++-dev libprotobuf-dev
+  libcurl4-openssl-dev libgrpc++-dev libprotobuf-dev libsimdjson-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 openssl curl
   # real peers started by tests: promtool and Prometheus, node_exporter

@@ -14,6 +14,8 @@
 #include "model/duration.h"
 #include "server/api_params.h"
 #include "server/build_info.h"
+#include "server/influx_api.h"
+#include "server/scrape_api.h"
 
 namespace osprey::server {
 namespace {
@@ -111,8 +113,9 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
   options.auth = security->auth;
   options.max_connections = f.web_max_connections;
   options.read_timeout = std::chrono::milliseconds(f.web_read_timeout.ms);
+  app->http_metrics_ = std::make_unique<http::ServerMetrics>(app->registry_);
   OSPREY_ASSIGN_OR_RETURN(app->server_,
-                          http::Server::Start(std::move(options), app->router_, app->registry_,
+                          http::Server::Start(std::move(options), app->router_, *app->http_metrics_,
                                               app->logger_.With({{"component", "web"}})));
   std::string bound = f.web_listen_address;
   if (size_t colon = bound.rfind(':'); colon != std::string::npos) {
@@ -120,6 +123,21 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
   }
   app->logger_.Info("Listening on address",
                     {{"address", bound}, {"tls", security->tls.has_value()}});
+  OSPREY_ASSIGN_OR_RETURN(app->otlp_receivers_,
+                          OtlpReceivers::Start({.http_listen_address = f.otlp_http_listen_address,
+                                                .grpc_listen_address = f.otlp_grpc_listen_address},
+                                               *app->otlp_, *app->http_metrics_, app->logger_));
+  {
+    std::shared_ptr<const config::Config> current = app->current_config();
+    Status scraping = app->scrape_->ApplyConfig(*current);
+    if (!scraping.ok()) return Status(StatusCode::kInvalidArgument, scraping.message());
+  }
+  {
+    std::shared_ptr<const config::Config> current = app->current_config();
+    Status remote =
+        app->remote_storage_->ApplyConfig(current->remote_write, current->global.external_labels);
+    if (!remote.ok()) return Status(StatusCode::kInvalidArgument, remote.message());
+  }
   app->ready_.store(true);
   app->logger_.Info("Server is ready to receive web requests.");
   return app;
@@ -143,8 +161,22 @@ Status App::OpenStorage() {
       tsdb::Db::Open(fs_, db_options, registry_, logger_.With({{"component", "tsdb"}}));
   if (!db.ok()) return db.status().Annotate("opening storage in " + flags_.storage_tsdb_path);
   db_ = std::move(db).value();
+  {
+    const tsdb::Wal* wal = &db_->head().wal();
+    remote_storage_ = std::make_unique<remote::RemoteStorage>(
+        fs_,
+        remote::RemoteStorageOptions{
+            .state_dir = JoinPath(flags_.storage_tsdb_path, "remote_write"),
+            .wal_dir = wal->dir(),
+            .current_segment = [wal] { return wal->Segments().second; },
+            .user_agent = std::string("Osprey/").append(kVersion)},
+        registry_, logger_.With({{"component", "remote"}}));
+    remote::RemoteStorage* remote = remote_storage_.get();
+    db_->head().SetWalRetention([remote] { return remote->MinSegmentNeeded(); });
+  }
   ingest_metrics_ = std::make_unique<ingest::IngestMetrics>(registry_);
   remote_write_ = std::make_unique<ingest::RemoteWriteIngester>(*db_, *ingest_metrics_);
+  otlp_ = std::make_unique<ingest::OtlpIngester>(*db_, *ingest_metrics_);
   storage_api_ = std::unique_ptr<StorageApi>(new StorageApi{
       .queryable = *db_,
       .appendable = *db_,
@@ -158,12 +190,22 @@ Status App::OpenStorage() {
       .snapshot = [this](bool with_head) { return db_->CreateSnapshot(with_head); },
       .clean_tombstones = [this] { return db_->CleanTombstones(); },
   });
+  exemplars_ = std::make_unique<storage::ExemplarStore>(storage::ExemplarStoreOptions{});
   query_api_ = std::make_unique<QueryApi>(
       QueryApiOptions{.engine = {.lookback_delta_ms = flags_.query_lookback_delta.ms,
                                  .max_samples = flags_.query_max_samples},
                       .timeout_ms = flags_.query_timeout.ms,
-                      .max_concurrency = flags_.query_max_concurrency},
+                      .max_concurrency = flags_.query_max_concurrency,
+                      .exemplars = exemplars_.get()},
       *db_, clock_, registry_);
+  scrape_logger_ = std::make_unique<Logger>(logger_.With({{"component", "scrape manager"}}));
+  scrape_ = std::make_unique<scrape::Manager>(
+      scrape::ManagerOptions{.storage = db_.get(),
+                             .exemplars = exemplars_.get(),
+                             .registry = &registry_,
+                             .logger = scrape_logger_.get(),
+                             .clock = &clock_,
+                             .user_agent = std::string("Osprey/") + kVersion});
   return OkStatus();
 }
 
@@ -195,6 +237,16 @@ Status App::Reload() {
     Status s = server_->UpdateSecurity(security->tls, security->auth);
     if (!s.ok()) return fail(s);
   }
+  if (remote_storage_ != nullptr) {
+    // Unchanged remote_write queues keep running; changed ones resume from their position.
+    Status s = remote_storage_->ApplyConfig(cfg->remote_write, cfg->global.external_labels);
+    if (!s.ok()) return fail(s);
+  }
+  if (scrape_ != nullptr) {
+    // Unchanged jobs keep their loops; a regex that does not compile rejects the reload.
+    Status s = scrape_->ApplyConfig(*cfg);
+    if (!s.ok()) return fail(s);
+  }
   {
     MutexLock lock(mu_);
     config_ = std::make_shared<const config::Config>(std::move(cfg).value());
@@ -217,6 +269,17 @@ void App::Shutdown() {
   if (server_ != nullptr) {
     logger_.Info("Stopping web server; finishing in-flight requests");
     server_->Shutdown(kShutdownGrace);
+  }
+  if (otlp_receivers_ != nullptr) otlp_receivers_->Shutdown(kShutdownGrace);
+  // Scrape loops stop after the last request that could read them, before storage closes:
+  // their series get staleness markers.
+  scrape_.reset();
+  // remote_write queues send what the WAL holds (within the grace period) and save their
+  // positions; the rest is sent after the next start.
+  if (remote_storage_ != nullptr) {
+    remote_storage_->Close(kShutdownGrace);
+    db_->head().SetWalRetention(nullptr);
+    remote_storage_.reset();
   }
   // Storage is flushed after the last request finished.
   if (db_ != nullptr) {
@@ -253,6 +316,9 @@ void App::RegisterRoutes() {
   using http::Request;
   using http::Response;
   RegisterStorageRoutes(router_, *storage_api_);
+  RegisterOtlpRoutes(router_, *otlp_);
+  RegisterInfluxRoutes(router_, *db_, *ingest_metrics_, registry_, clock_);
+  RegisterScrapeRoutes(router_, *scrape_);
   query_api_->RegisterRoutes(router_);
   router_.Handle("GET", "/-/healthy",
                  [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });

@@ -19,10 +19,14 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "ingest/ingest_metrics.h"
+#include "ingest/otlp_ingester.h"
 #include "ingest/remote_write_ingester.h"
 #include "metrics/registry.h"
+#include "remote/remote_storage.h"
+#include "scrape/manager.h"
 #include "server/data_dir.h"
 #include "server/flags.h"
+#include "server/otlp_api.h"
 #include "server/query_api.h"
 #include "server/storage_api.h"
 #include "tsdb/db/db.h"
@@ -68,11 +72,24 @@ class App {
   std::unique_ptr<DataDirLock> data_dir_;
   PosixFileSystem fs_;
   std::unique_ptr<tsdb::Db> db_;
+  // remote_write senders: tail db_'s WAL and hold back its truncation (Head::SetWalRetention).
+  std::unique_ptr<remote::RemoteStorage> remote_storage_;
   std::unique_ptr<ingest::IngestMetrics> ingest_metrics_;
   std::unique_ptr<ingest::RemoteWriteIngester> remote_write_;
   std::unique_ptr<StorageApi> storage_api_;
+  // Exemplars from scrapes, for /api/v1/query_exemplars (in memory, as Prometheus's).
+  std::unique_ptr<storage::ExemplarStore> exemplars_;
   std::unique_ptr<QueryApi> query_api_;
+  // Scrapes the targets of scrape_configs into db_; started once the web server listens
+  // (so a self-scrape finds it), stopped after it stopped (so no handler sees it gone).
+  std::unique_ptr<Logger> scrape_logger_;
+  std::unique_ptr<scrape::Manager> scrape_;
+  std::unique_ptr<ingest::OtlpIngester> otlp_;
+  // Shared by the web server and the OTLP/HTTP listener (a Registry takes each name once).
+  std::unique_ptr<http::ServerMetrics> http_metrics_;
   std::unique_ptr<http::Server> server_;
+  // OTLP/HTTP and OTLP/gRPC listeners; started after the web server, stopped with it.
+  std::unique_ptr<OtlpReceivers> otlp_receivers_;
   std::atomic<bool> ready_{false};
 
   mutable Mutex mu_;

@@ -1,6 +1,9 @@
 #include "server/flags.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace osprey::server {
 namespace {
@@ -81,6 +84,13 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view vers
                "Enable API endpoints for admin control actions.");
   app.add_option("--web.external-url", f.web_external_url,
                  "The URL under which Osprey is externally reachable.");
+  app.add_option("--otlp.http-listen-address", f.otlp_http_listen_address,
+                 "Address of the OTLP/HTTP receiver (POST /v1/metrics, as on the web port); "
+                 "empty disables it.")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last one wins, as in Go
+  app.add_option("--otlp.grpc-listen-address", f.otlp_grpc_listen_address,
+                 "Address of the OTLP/gRPC receiver; empty disables it.")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--storage.tsdb.path", f.storage_tsdb_path, "Base path for metrics storage.");
   AddDurationFlag(app, "--storage.tsdb.retention.time", f.storage_tsdb_retention_time,
                   "How long to retain samples in storage.");
@@ -118,7 +128,21 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view vers
       ->check(CLI::IsMember({"logfmt", "json"}));
 
   try {
-    app.parse(argc, argv);
+    // CLI11 rejects "--name=" as a missing value, but Go's flag package (and so Prometheus's
+    // style) reads it as an empty one ("--otlp.grpc-listen-address=" disables the listener):
+    // pass it as "--name" "".
+    std::vector<std::string> args;
+    for (int i = 1; i < argc; ++i) {
+      std::string_view a(argv[i]);
+      if (a.size() > 3 && a.starts_with("--") && a.ends_with('=') && a.find('=') == a.size() - 1) {
+        args.emplace_back(a.substr(0, a.size() - 1));
+        args.emplace_back();
+      } else {
+        args.emplace_back(a);
+      }
+    }
+    std::reverse(args.begin(), args.end());  // CLI11 takes the vector last argument first
+    app.parse(args);
   } catch (const CLI::CallForHelp&) {
     out.action = FlagsOutcome::Action::kExit;
     out.message = app.help();

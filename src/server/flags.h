@@ -21,6 +21,10 @@ struct Flags {
   bool web_enable_lifecycle = true;
   bool web_enable_admin_api = false;
   std::string web_external_url;
+  // Extra OTLP receivers (OTLP/HTTP and OTLP/gRPC ports); "" disables. POST /v1/metrics on the
+  // main port works either way.
+  std::string otlp_http_listen_address = ":4318";
+  std::string otlp_grpc_listen_address = ":4317";
   std::string storage_tsdb_path = "data/";
   model::Duration storage_tsdb_retention_time{15LL * 24 * 3600 * 1000};
   std::string storage_tsdb_retention_size = "0B";

@@ -255,7 +255,6 @@ void QueryApi::RegisterRoutes(http::Router& router) const {
   route("/api/v1/query_range", &QueryApi::QueryRange);
   route("/api/v1/format_query", &QueryApi::FormatQuery);
   route("/api/v1/query_exemplars", &QueryApi::QueryExemplars);
-  router.Handle("GET", "/api/v1/metadata", [this](const Request& req) { return Metadata(req); });
 }
 
 template <typename EvalFn>
@@ -398,19 +397,46 @@ Response QueryApi::FormatQuery(const Request& req) const {
   return Response::Json(std::move(out));
 }
 
-Response QueryApi::Metadata(const Request& req) const {
-  for (std::string_view name : {"limit", "limit_per_metric"}) {
-    std::string_view text = ParamOrEmpty(req, name);
-    if (text.empty()) continue;
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size()) {
-      return BadData(Cat({name, " must be a number"}));
+namespace {
+
+// The matchers of every vector selector in `e`.
+void CollectSelectors(const promql::Expr& e, std::vector<std::vector<model::Matcher>>& out) {
+  using promql::ExprKind;
+  switch (e.kind()) {
+    case ExprKind::kVectorSelector:
+      out.push_back(e.As<promql::VectorSelector>().matchers);
+      return;
+    case ExprKind::kMatrixSelector:
+      CollectSelectors(*e.As<promql::MatrixSelector>().selector, out);
+      return;
+    case ExprKind::kSubquery:
+      CollectSelectors(*e.As<promql::SubqueryExpr>().expr, out);
+      return;
+    case ExprKind::kParen:
+      CollectSelectors(*e.As<promql::ParenExpr>().expr, out);
+      return;
+    case ExprKind::kUnary:
+      CollectSelectors(*e.As<promql::UnaryExpr>().expr, out);
+      return;
+    case ExprKind::kBinary:
+      CollectSelectors(*e.As<promql::BinaryExpr>().lhs, out);
+      CollectSelectors(*e.As<promql::BinaryExpr>().rhs, out);
+      return;
+    case ExprKind::kAggregate: {
+      const auto& a = e.As<promql::AggregateExpr>();
+      CollectSelectors(*a.expr, out);
+      if (a.param != nullptr) CollectSelectors(*a.param, out);
+      return;
     }
+    case ExprKind::kCall:
+      for (const promql::ExprPtr& arg : e.As<promql::Call>().args) CollectSelectors(*arg, out);
+      return;
+    default:
+      return;
   }
-  // TODO(api): metric metadata arrives with scraping; until then there is none.
-  return Response::Json(R"({"status":"success","data":{}})");
 }
+
+}  // namespace
 
 Response QueryApi::QueryExemplars(const Request& req) const {
   Result<model::Timestamp> start = ParseOptionalTime(req, "start", kApiMinTime);
@@ -421,8 +447,33 @@ Response QueryApi::QueryExemplars(const Request& req) const {
   Result<promql::ExprPtr> expr =
       promql::ParseExpr(ParamOrEmpty(req, "query"), engine_.options().parse);
   if (!expr.ok()) return BadData(expr.status().message());
-  // TODO(api): no exemplar storage yet, so no query has exemplars.
-  return Response::Json(R"({"status":"success","data":[]})");
+  if (options_.exemplars == nullptr) return Response::Json(R"({"status":"success","data":[]})");
+  // Exemplars of the series any selector of the query selects, as Prometheus does.
+  std::vector<std::vector<model::Matcher>> selectors;
+  CollectSelectors(**expr, selectors);
+  std::vector<storage::SeriesExemplars> found =
+      options_.exemplars->Select({*start, *end}, selectors);
+  std::string out = R"({"status":"success","data":[)";
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (i > 0) out += ',';
+    out += R"({"seriesLabels":)";
+    AppendLabelsJson(out, found[i].series);
+    out += R"(,"exemplars":[)";
+    for (size_t j = 0; j < found[i].exemplars.size(); ++j) {
+      const storage::Exemplar& e = found[i].exemplars[j];
+      if (j > 0) out += ',';
+      out += R"({"labels":)";
+      AppendLabelsJson(out, e.labels);
+      out += R"(,"value":)";
+      AppendApiFloat(out, e.value);  // quoted, as sample values
+      out += R"(,"timestamp":)";
+      AppendApiTimestamp(out, e.t);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += "]}";
+  return Response::Json(std::move(out));
 }
 
 }  // namespace osprey::server

@@ -30,6 +30,7 @@
 #include "metrics/registry.h"
 #include "promql/engine.h"
 #include "server/query_gate.h"
+#include "storage/exemplars.h"
 #include "storage/metrics.h"
 
 namespace osprey::server {
@@ -42,6 +43,8 @@ struct QueryApiOptions {
   int64_t timeout_ms = 2 * 60 * 1000;
   // --query.max-concurrency: queries evaluated at once; the rest wait.
   int max_concurrency = 20;
+  // Answers /api/v1/query_exemplars; null: no exemplars are kept.
+  const storage::ExemplarStore* exemplars = nullptr;
 };
 
 // Thread-safe: handlers run concurrently on the HTTP server's threads.
@@ -60,7 +63,6 @@ class QueryApi {
   http::Response Query(const http::Request& req) const;
   http::Response QueryRange(const http::Request& req) const;
   http::Response FormatQuery(const http::Request& req) const;
-  http::Response Metadata(const http::Request& req) const;
   http::Response QueryExemplars(const http::Request& req) const;
 
   const promql::Engine& engine() const { return engine_; }

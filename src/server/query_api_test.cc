@@ -302,14 +302,33 @@ TEST_F(QueryApiTest, FormatQueryPrettifiesAndReportsParseErrors) {
               HasSubstr("invalid parameter \"query\": 1:"));
 }
 
-TEST_F(QueryApiTest, MetadataAndExemplarsAreEmptyButValidated) {
-  EXPECT_EQ(Call(&QueryApi::Metadata, {}).body, R"({"status":"success","data":{}})");
-  EXPECT_EQ(BadData(&QueryApi::Metadata, {{"limit", "x"}}), "limit must be a number");
+TEST_F(QueryApiTest, ExemplarsAreEmptyButValidated) {
   EXPECT_EQ(Call(&QueryApi::QueryExemplars, {{"query", "up"}}).body,
             R"({"status":"success","data":[]})");
   EXPECT_EQ(BadData(&QueryApi::QueryExemplars, {{"query", "up"}, {"start", "10"}, {"end", "5"}}),
             "end timestamp must not be before start timestamp");
   EXPECT_THAT(BadData(&QueryApi::QueryExemplars, {{"query", "up{"}}), HasSubstr("1:"));
+}
+
+TEST(QueryExemplarsTest, ReturnsExemplarsOfTheQuerysSelectorsInRange) {
+  storage::MemStorage storage;
+  FixedClock clock;
+  metrics::Registry registry;
+  storage::ExemplarStore exemplars({.max_exemplars = 10});
+  const model::Labels a = model::Labels::FromStrings({"__name__", "req_total", "job", "a"});
+  const model::Labels b = model::Labels::FromStrings({"__name__", "other", "job", "b"});
+  ASSERT_TRUE(exemplars.Add(a, {model::Labels::FromStrings({"trace_id", "t1"}), 1.5, 1000}).ok());
+  ASSERT_TRUE(exemplars.Add(a, {model::Labels::FromStrings({"trace_id", "t2"}), 2, 5000}).ok());
+  ASSERT_TRUE(exemplars.Add(b, {model::Labels::FromStrings({"trace_id", "t3"}), 3, 1000}).ok());
+  QueryApi api(QueryApiOptions{.exemplars = &exemplars}, storage, clock, registry);
+  http::Request req;
+  req.method = "GET";
+  req.query = {{"query", "sum(rate(req_total{job=\"a\"}[5m]))"}, {"start", "0"}, {"end", "2"}};
+  http::Response r = api.QueryExemplars(req);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body,
+            R"({"status":"success","data":[{"seriesLabels":{"__name__":"req_total","job":"a"},)"
+            R"("exemplars":[{"labels":{"trace_id":"t1"},"value":"1.5","timestamp":1}]}]})");
 }
 
 }  // namespace

@@ -78,6 +78,10 @@ Result<std::unique_ptr<OspreyProcess>> OspreyProcess::Start(OspreyProcessOptions
       "--config.file=" + config,
       "--web.listen-address=127.0.0.1:0",
       "--storage.tsdb.path=" + p->data_path_,
+      // No fixed OTLP ports, so tests can run in parallel; a test that wants them passes
+      // the flags in extra_args.
+      "--otlp.http-listen-address=",
+      "--otlp.grpc-listen-address=",
   };
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   OSPREY_ASSIGN_OR_RETURN(p->pid_,
