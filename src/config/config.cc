@@ -22,9 +22,8 @@ using internal::Quote;
 
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
-    "alerting",      "remote_read",    "route",       "receivers",
-    "inhibit_rules", "time_intervals", "templates",   "agent", "probes",
-    "logs",          "traces",         "incidents",   "auth",
+    "alerting", "remote_read", "route", "receivers", "inhibit_rules", "time_intervals", "templates",
+    "agent",    "probes",      "logs",  "traces",    "incidents",     "auth",
 };
 
 const model::Duration kDefaultScrapeInterval = model::Duration::Minutes(1);

@@ -19,24 +19,11 @@ using ::testing::HasSubstr;
 using testing::HttpDo;
 using testing::HttpGet;
 using testing::OspreyProcess;
+using testing::UrlEncode;
 using Json = nlohmann::json;
 
 // Seconds.
 constexpr int64_t kT0 = 1'700'000'000;
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 // What Telegraf's cpu, mem and system inputs send, at `ts` in the unit of `precision`.
 std::string TelegrafBatch(const std::string& ts, double usage_user) {

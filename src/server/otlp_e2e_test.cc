@@ -39,21 +39,7 @@ using Json = nlohmann::json;
 using testing::HttpGet;
 using testing::HttpPost;
 using testing::OspreyProcess;
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+using testing::UrlEncode;
 
 // The instant vector of `query`, or an empty array.
 Json Query(int port, std::string_view query) {

@@ -21,6 +21,7 @@ using ::testing::HasSubstr;
 using testing::HttpGet;
 using testing::HttpPost;
 using testing::OspreyProcess;
+using testing::UrlEncode;
 using Json = nlohmann::json;
 
 // Seconds; the data spans kT0 .. kT0 + 300 at a 15s interval.
@@ -43,20 +44,6 @@ std::string TestData() {
     line(R"(http_requests_total{job="api",instance="b"})", 30 * i, ms);
   }
   return text;
-}
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 // "a=1&b=2" with values encoded.

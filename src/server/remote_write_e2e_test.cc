@@ -24,26 +24,14 @@ namespace {
 
 using Json = nlohmann::json;
 using testing::ChildProcess;
+using testing::Eventually;
 using testing::HttpDo;
 using testing::HttpGet;
 using testing::OspreyProcess;
+using testing::UrlEncode;
 
 // series labels -> "t=value" lines, from a range-vector query's matrix.
 using Samples = std::map<std::string, std::vector<std::string>>;
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
-      out += c;
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", static_cast<unsigned char>(c));
-      out += buf;
-    }
-  }
-  return out;
-}
 
 // The same instant query, answered by Osprey or by Prometheus. `external_label`: a label
 // to check on every series and leave out (the sender adds it on the wire only).
@@ -73,17 +61,6 @@ size_t Count(const Samples& s) {
   size_t n = 0;
   for (const auto& [k, v] : s) n += v.size();
   return n;
-}
-
-// Polls `pred` (every 100 ms, up to 60 s: a safety net, not a timing assertion).
-template <typename Pred>
-bool Eventually(Pred pred) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < until) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return pred();
 }
 
 class RemoteWriteE2eTest : public ::testing::Test {

@@ -21,33 +21,10 @@ namespace {
 
 using Json = nlohmann::json;
 using testing::ChildProcess;
+using testing::Eventually;
 using testing::HttpGet;
 using testing::OspreyProcess;
-
-bool Eventually(const std::function<bool()>& cond,
-                std::chrono::seconds limit = std::chrono::seconds(30)) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-std::string UrlEncode(std::string_view s) {
-  std::string out;
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (isalnum(c) || c == '_' || c == '.' || c == '-' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+using testing::UrlEncode;
 
 Json GetJson(int port, const std::string& target) {
   auto r = HttpGet(port, target);

@@ -3,6 +3,8 @@
 // production use (no TLS, no redirects).
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +60,14 @@ class HttpConnection {
 
 // One request on a fresh connection.
 Result<HttpResponse> HttpDo(int port, const HttpRequest& request);
+// Percent-encodes a URL query component (unreserved characters kept), e.g. a PromQL query.
+std::string UrlEncode(std::string_view s);
+
+// Calls `cond` every 50 ms until it returns true (true) or `limit` passed (false). For
+// e2e tests waiting on a server's asynchronous work; never a timing assertion.
+bool Eventually(const std::function<bool()>& cond,
+                std::chrono::milliseconds limit = std::chrono::seconds(60));
+
 inline Result<HttpResponse> HttpGet(int port, std::string target) {
   return HttpDo(port, HttpRequest{.method = "GET", .target = std::move(target)});
 }
