@@ -41,16 +41,18 @@ class TargetWriter::Visitor final : public ingest::TextVisitor {
   Status OnSample(const ingest::TextSample& s) override {
     ++counts.samples_scraped;
     auto it = w_.cache_.find(s.series_text);
+    // The series labels, built only on a cache miss, an unknown ref or for an exemplar: the
+    // cache keeps refs, not labels (the storage has those).
+    std::optional<model::Labels> labels;
     if (it == w_.cache_.end()) {
       Entry e;
-      std::optional<model::Labels> l = w_.SampleLabels(s);
-      if (!l.has_value()) {
+      labels = w_.SampleLabels(s);
+      if (!labels.has_value()) {
         e.dropped = true;
       } else {
-        OSPREY_RETURN_IF_ERROR(w_.CheckLimits(*l));
-        e.labels = std::move(*l);
+        OSPREY_RETURN_IF_ERROR(w_.CheckLimits(*labels));
       }
-      it = w_.cache_.emplace(std::string(s.series_text), std::move(e)).first;
+      it = w_.cache_.emplace(std::string(s.series_text), e).first;
       if (!it->second.dropped) ++counts.series_added;
     }
     Entry& e = it->second;
@@ -71,13 +73,23 @@ class TargetWriter::Visitor final : public ingest::TextVisitor {
     e.last_seen = w_.iter_;
     e.explicit_ts = explicit_ts;
     w_.current_.push_back(&e);
-    if (!AppendOne(app_, e, sample).ok()) ++counts.samples_rejected;
+    Status appended = AppendByRef(app_, e.ref, sample);
+    if (appended.code() == StatusCode::kNotFound) {
+      if (!labels.has_value()) labels = w_.SampleLabels(s);
+      appended = labels.has_value() ? AppendWithLabels(app_, *labels, sample, &e.ref)
+                                    : InvalidArgumentError("dropped by relabeling");
+    }
+    if (!appended.ok()) ++counts.samples_rejected;
     if (s.exemplar != nullptr && w_.exemplars_ != nullptr) {
+      if (!labels.has_value()) labels = w_.SampleLabels(s);
       model::LabelsBuilder b;
       for (const ingest::LabelView& l : s.exemplar->labels) b.Set(l.name, l.value);
-      exemplars.push_back(
-          {&e, storage::Exemplar{b.Build(), s.exemplar->value,
-                                 s.exemplar->has_timestamp ? s.exemplar->timestamp_ms : sample.t}});
+      if (labels.has_value()) {
+        exemplars.emplace_back(
+            std::move(*labels),
+            storage::Exemplar{b.Build(), s.exemplar->value,
+                              s.exemplar->has_timestamp ? s.exemplar->timestamp_ms : sample.t});
+      }
     }
     return OkStatus();
   }
@@ -103,7 +115,7 @@ class TargetWriter::Visitor final : public ingest::TextVisitor {
   ScrapeCounts counts;
   std::map<std::string, MetricMetadata> metadata;
   // Kept once the batch is committed.
-  std::vector<std::pair<const Entry*, storage::Exemplar>> exemplars;
+  std::vector<std::pair<model::Labels, storage::Exemplar>> exemplars;
 
  private:
   TargetWriter& w_;
@@ -179,16 +191,25 @@ Status TargetWriter::CheckLimits(const model::Labels& l) const {
   return OkStatus();
 }
 
-Status TargetWriter::AppendOne(storage::Appender& app, Entry& e, const model::Sample& s) {
-  if (e.ref != storage::kNoRef) {
-    Result<storage::SeriesRef> r = app.Append(e.ref, model::Labels(), s);
-    if (r.ok()) return OkStatus();
-    if (r.status().code() != StatusCode::kNotFound) return r.status();
-  }
-  Result<storage::SeriesRef> r = app.Append(storage::kNoRef, e.labels, s);
+Status TargetWriter::AppendByRef(storage::Appender& app, storage::SeriesRef ref,
+                                 const model::Sample& s) {
+  if (ref == storage::kNoRef) return NotFoundError("no ref");
+  Result<storage::SeriesRef> r = app.Append(ref, model::Labels(), s);
+  return r.status();
+}
+
+Status TargetWriter::AppendWithLabels(storage::Appender& app, const model::Labels& labels,
+                                      const model::Sample& s, storage::SeriesRef* ref) {
+  Result<storage::SeriesRef> r = app.Append(storage::kNoRef, labels, s);
   if (!r.ok()) return r.status();
-  e.ref = *r;
+  *ref = *r;
   return OkStatus();
+}
+
+Status TargetWriter::AppendReport(storage::Appender& app, ReportSeries& r, const model::Sample& s) {
+  Status st = AppendByRef(app, r.ref, s);
+  if (st.code() != StatusCode::kNotFound) return st;
+  return AppendWithLabels(app, r.labels, s, &r.ref);
 }
 
 void TargetWriter::AppendStaleMarkers(storage::Appender& app, model::Timestamp t, bool all) {
@@ -196,7 +217,8 @@ void TargetWriter::AppendStaleMarkers(storage::Appender& app, model::Timestamp t
   for (Entry* e : previous_) {
     if (!all && e->last_seen == iter_) continue;
     if (e->explicit_ts && !settings_->track_timestamps_staleness) continue;
-    AppendOne(app, *e, stale).IgnoreError();  // out of order when the series moved on
+    // A series the storage forgot needs no marker; out of order when it moved on.
+    AppendByRef(app, e->ref, stale).IgnoreError();
   }
 }
 
@@ -231,8 +253,8 @@ Result<ScrapeCounts> TargetWriter::AppendBody(ingest::ExpositionParser& parser,
   }
   previous_.swap(current_);
   current_.clear();
-  for (const auto& [entry, exemplar] : v.exemplars) {
-    Status added = exemplars_->Add(entry->labels, exemplar);
+  for (const auto& [series, exemplar] : v.exemplars) {
+    Status added = exemplars_->Add(series, exemplar);
     if (added.ok()) {
       ++v.counts.exemplars_added;
     } else if (added.code() != StatusCode::kAlreadyExists) {
@@ -260,7 +282,7 @@ Status TargetWriter::WriteReport(bool up, double duration_seconds, const ScrapeC
                             static_cast<double>(counts.series_added)};
   std::unique_ptr<storage::Appender> app = storage_.NewAppender();
   for (int i = 0; i < 5; ++i) {
-    AppendOne(*app, report_[i], {t, values[i]}).IgnoreError();
+    AppendReport(*app, report_[i], {t, values[i]}).IgnoreError();
   }
   return app->Commit();
 }
@@ -269,7 +291,7 @@ void TargetWriter::StaleAll(model::Timestamp t) {
   ++iter_;
   std::unique_ptr<storage::Appender> app = storage_.NewAppender();
   AppendStaleMarkers(*app, t, /*all=*/true);
-  for (Entry& e : report_) AppendOne(*app, e, {t, model::StaleNaN()}).IgnoreError();
+  for (ReportSeries& r : report_) AppendReport(*app, r, {t, model::StaleNaN()}).IgnoreError();
   app->Commit().IgnoreError();
   previous_.clear();
 }

@@ -101,7 +101,15 @@ class TargetWriter {
   // The series labels of a sample, or nullopt when metric relabeling drops it.
   std::optional<model::Labels> SampleLabels(const ingest::TextSample& s) const;
   Status CheckLimits(const model::Labels& l) const;
-  static Status AppendOne(storage::Appender& app, Entry& e, const model::Sample& s);
+  struct ReportSeries {
+    storage::SeriesRef ref = storage::kNoRef;
+    model::Labels labels;
+  };
+  // kNotFound when `ref` is kNoRef or unknown to the storage.
+  static Status AppendByRef(storage::Appender& app, storage::SeriesRef ref, const model::Sample& s);
+  static Status AppendWithLabels(storage::Appender& app, const model::Labels& labels,
+                                 const model::Sample& s, storage::SeriesRef* ref);
+  static Status AppendReport(storage::Appender& app, ReportSeries& r, const model::Sample& s);
   // Appends staleness markers for the series seen in the previous scrape and not in this
   // one (iteration `iter_`).
   void AppendStaleMarkers(storage::Appender& app, model::Timestamp t, bool all);
@@ -117,7 +125,7 @@ class TargetWriter {
   std::vector<Entry*> current_;
   uint64_t iter_ = 0;
   std::map<std::string, MetricMetadata> metadata_;
-  Entry report_[5];
+  ReportSeries report_[5];
 };
 
 }  // namespace osprey::scrape

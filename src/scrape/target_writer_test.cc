@@ -55,6 +55,23 @@ TEST_F(TargetWriterTest, AppendsWithTargetLabelsAndReports) {
   EXPECT_EQ(Samples(R"({__name__="temp", instance="a:1", job="node"})").size(), 2u);
 }
 
+TEST_F(TargetWriterTest, SeriesTheStorageForgotAreCreatedAgainFromTheBody) {
+  TargetWriter w = MakeWriter();
+  auto c = Scrape(w, "a{x=\"1\"} 1\n", 1000);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(w.WriteReport(true, 0.1, *c, 1000).ok());
+  db_.Clear();  // every ref the writer holds is now unknown
+  c = Scrape(w, "a{x=\"1\"} 2\n", 2000);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->samples_rejected, 0);
+  EXPECT_EQ(c->series_added, 0);  // known to the writer's cache, re-created in storage
+  ASSERT_TRUE(w.WriteReport(true, 0.1, *c, 2000).ok());
+  auto all = Dump(db_);
+  ASSERT_EQ(all[R"({__name__="a", instance="a:1", job="node", x="1"})"].size(), 1u);
+  EXPECT_EQ(all[R"({__name__="a", instance="a:1", job="node", x="1"})"][0].v, 2);
+  EXPECT_EQ(all[R"({__name__="up", instance="a:1", job="node"})"].size(), 1u);
+}
+
 TEST_F(TargetWriterTest, VanishedSeriesGetStalenessMarkers) {
   TargetWriter w = MakeWriter();
   ASSERT_TRUE(Scrape(w, "a 1\nb 2\n", 1000).ok());
