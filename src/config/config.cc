@@ -23,7 +23,7 @@ using internal::Quote;
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
     "alerting", "remote_read", "route", "receivers", "inhibit_rules", "time_intervals", "templates",
-    "agent",    "probes",      "logs",  "traces",    "incidents",     "auth",
+    "probes",   "logs",        "traces", "incidents", "auth",
 };
 
 const model::Duration kDefaultScrapeInterval = model::Duration::Minutes(1);
@@ -102,8 +102,8 @@ Status CheckUniqueJobNames(const MappingDecoder& m, const std::vector<ScrapeConf
 }
 
 Result<Config> DecodeConfig(const YamlDocument& doc) {
-  std::vector<std::string_view> known = {"global", "rule_files", "scrape_configs", "remote_write",
-                                         "storage"};
+  std::vector<std::string_view> known = {"global",  "rule_files", "scrape_configs",
+                                         "remote_write", "storage", "agent"};
   known.insert(known.end(), std::begin(kPlannedSections), std::end(kPlannedSections));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, doc.root(), "", known));
   for (const YamlEntry& e : doc.root().entries()) {
@@ -131,6 +131,11 @@ Result<Config> DecodeConfig(const YamlDocument& doc) {
   OSPREY_RETURN_IF_ERROR(CheckRemoteWriteNames(m, c.remote_write));
   if (const YamlNode* n = m.Get("storage")) {
     OSPREY_ASSIGN_OR_RETURN(c.storage, DecodeStorage(doc, *n));
+  }
+  if (const YamlNode* n = m.Get("agent")) {
+    OSPREY_ASSIGN_OR_RETURN(c.agent, DecodeAgentConfig(doc, *n, c.global.scrape_interval));
+  } else {
+    c.agent.host.interval = c.global.scrape_interval;
   }
   return c;
 }
@@ -174,6 +179,7 @@ void ResolveConfigPaths(std::string_view dir, Config* c) {
   for (std::string& f : c->rule_files) f = internal::JoinDir(dir, f);
   for (ScrapeConfig& s : c->scrape_configs) ResolveScrapeConfigPaths(dir, &s);
   for (RemoteWriteConfig& r : c->remote_write) ResolveRemoteWritePaths(dir, &r);
+  ResolveAgentPaths(dir, &c->agent);
 }
 
 std::string Config::ToYaml() const {
@@ -210,6 +216,12 @@ std::string Config::ToYaml() const {
     out << YAML::Key << "remote_write" << YAML::Value << YAML::BeginSeq;
     for (const RemoteWriteConfig& r : remote_write) EmitRemoteWriteConfig(r, out);
     out << YAML::EndSeq;
+  }
+  AgentConfig default_agent;
+  default_agent.host.interval = global.scrape_interval;
+  if (!(agent == default_agent)) {
+    out << YAML::Key << "agent" << YAML::Value;
+    EmitAgentConfig(agent, out);
   }
   out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "tsdb" << YAML::Value << YAML::BeginMap;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/agent_config.h"
 #include "config/remote_write_config.h"
 #include "config/scrape_config.h"
 #include "model/duration.h"
@@ -51,6 +52,7 @@ struct Config {
   std::vector<std::string> rule_files;  // Globs; "*" only in the last path element.
   std::vector<ScrapeConfig> scrape_configs;
   std::vector<RemoteWriteConfig> remote_write;
+  AgentConfig agent;  // Osprey's own: built-in host metrics.
   StorageConfig storage;
 
   // The effective configuration as YAML, like Prometheus's /api/v1/status/config: every

@@ -40,6 +40,7 @@ struct Loop {
   TargetSpec spec;
   std::string pool_name;
   std::shared_ptr<const http::ClientOptions> client_options;
+  std::shared_ptr<const std::function<void(std::string&)>> body;  // internal targets
   int64_t body_size_limit = 0;
   int64_t offset_ms = 0;
   std::unique_ptr<TargetWriter> writer;
@@ -56,6 +57,7 @@ struct Loop {
 
 struct Pool {
   config::ScrapeConfig cfg;
+  std::shared_ptr<const std::function<void(std::string&)>> body;  // internal jobs
   std::shared_ptr<const WriterSettings> settings;
   ingest::Relabeler relabeler;
   std::shared_ptr<const http::ClientOptions> client_options;
@@ -190,6 +192,8 @@ struct Manager::State {
       loop->spec = std::move(spec);
       loop->pool_name = pool.cfg.job_name;
       loop->client_options = pool.client_options;
+      loop->body = pool.body;
+      if (pool.body != nullptr) loop->spec.url = "osprey://internal/" + pool.cfg.job_name;
       loop->body_size_limit = pool.cfg.body_size_limit;
       loop->writer = std::make_unique<TargetWriter>(loop->spec.labels, pool.settings,
                                                     *options.storage, options.exemplars);
@@ -256,6 +260,12 @@ struct Manager::State {
       if (loop->stopped || loop->in_flight) return;  // a scrape is still running: skip
       loop->in_flight = true;
     }
+    if (loop->body != nullptr) {
+      PushJob(Job{.loop = loop,
+                  .t = options.clock->NowMillis(),
+                  .start_nanos = options.clock->MonotonicNanos()});
+      return;
+    }
     http::ClientRequest req;
     req.url = loop->spec.url;
     req.timeout = std::chrono::milliseconds(loop->spec.timeout.ms);
@@ -308,6 +318,13 @@ struct Manager::State {
     if (job.stale_only || stopped) {
       loop.writer->StaleAll(options.clock->NowMillis());
       return;  // in_flight stays true: the loop never runs again
+    }
+    if (loop.body != nullptr) {
+      http::ClientResponse produced;
+      produced.status = 200;
+      produced.content_type = "text/plain; version=0.0.4";
+      (*loop.body)(produced.body);
+      job.response = std::move(produced);
     }
     ScrapeCounts counts;
     std::string error;
@@ -448,14 +465,28 @@ Manager::Manager(ManagerOptions options) : state_(std::make_unique<State>(std::m
 
 Manager::~Manager() { state_->StopThreads(); }
 
-Status Manager::ApplyConfig(const config::Config& cfg) {
+Status Manager::ApplyConfig(const config::Config& cfg, const std::vector<InternalJob>& internal) {
   // Build every new pool first so that a bad regex changes nothing.
   std::map<std::string, std::shared_ptr<Pool>> next;
+  std::vector<InternalJob> jobs;
+  for (const config::ScrapeConfig& sc : cfg.scrape_configs) jobs.push_back({sc, nullptr});
+  for (const InternalJob& j : internal) {
+    for (const InternalJob& other : jobs) {
+      if (other.config.job_name == j.config.job_name) {
+        return InvalidArgumentError("scrape job name \"" + j.config.job_name +
+                                    "\" is taken by Osprey's built-in " + j.config.job_name +
+                                    " metrics; rename the job or disable them");
+      }
+    }
+    jobs.push_back(j);
+  }
   {
     std::lock_guard lock(state_->mu);
-    for (const config::ScrapeConfig& sc : cfg.scrape_configs) {
+    for (const InternalJob& job : jobs) {
+      const config::ScrapeConfig& sc = job.config;
       auto existing = state_->pools.find(sc.job_name);
-      if (existing != state_->pools.end() && existing->second->cfg == sc) {
+      if (existing != state_->pools.end() && existing->second->cfg == sc &&
+          existing->second->body == job.body) {
         next.emplace(sc.job_name, existing->second);
         continue;
       }
@@ -465,6 +496,7 @@ Status Manager::ApplyConfig(const config::Config& cfg) {
                               ingest::Relabeler::Create(sc.metric_relabel_configs));
       auto pool = std::make_shared<Pool>();
       pool->cfg = sc;
+      pool->body = job.body;
       pool->relabeler = std::move(relabeler);
       auto settings = std::make_shared<WriterSettings>(WriterSettings{
           .honor_labels = sc.honor_labels,

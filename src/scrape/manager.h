@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -75,6 +76,16 @@ struct TargetMetadata {
   MetricMetadata metadata;
 };
 
+// An in-process target (the built-in host collectors): its body comes from a function, not
+// HTTP, and is then relabeled, staled and reported like any scraped body. `config` names
+// the job, its interval and its one target (static_configs) with that target's labels.
+struct InternalJob {
+  config::ScrapeConfig config;
+  // Appends a Prometheus text format body. Called on a worker thread, one call at a time.
+  // Reloads keep the job running while `config` is equal and this is the same function.
+  std::shared_ptr<const std::function<void(std::string&)>> body;
+};
+
 class Manager {
  public:
   explicit Manager(ManagerOptions options);
@@ -86,7 +97,7 @@ class Manager {
   // Starts pools for new jobs, stops pools of removed jobs (their series go stale),
   // restarts pools whose config changed, and leaves pools with an equal config running.
   // kInvalidArgument when a relabel regex cannot be compiled (nothing changes then).
-  Status ApplyConfig(const config::Config& cfg);
+  Status ApplyConfig(const config::Config& cfg, const std::vector<InternalJob>& internal = {});
 
   TargetsView Targets() const;
   std::vector<TargetMetadata> Metadata() const;

@@ -202,6 +202,37 @@ TEST_F(ManagerTest, HttpServiceDiscoveryFindsTargetsAndKeepsThemWhenItBreaks) {
   EXPECT_EQ(manager_->Targets().active.size(), 1u);  // the last good list stays
 }
 
+TEST_F(ManagerTest, InternalJobsAreScrapedInProcess) {
+  config::ScrapeConfig job;
+  job.job_name = "node";
+  job.scrape_interval = model::Duration{100};
+  job.scrape_timeout = model::Duration{100};
+  job.static_configs.push_back({.targets = {"myhost"}, .labels = {{"env", "test"}}});
+  std::atomic<int> calls{0};
+  auto body = std::make_shared<const std::function<void(std::string&)>>([&](std::string& out) {
+    out += "# TYPE node_load1 gauge\nnode_load1 ";
+    out += std::to_string(++calls);
+    out += '\n';
+  });
+  config::Config cfg;
+  ASSERT_TRUE(manager_->ApplyConfig(cfg, {{job, body}}).ok());
+  const std::string series =
+      R"({__name__="node_load1", env="test", instance="myhost", job="node"})";
+  ASSERT_TRUE(Eventually([&] { return Samples(series).size() >= 2; }));
+  ActiveTarget t = Target("node");
+  EXPECT_EQ(t.scrape_url, "osprey://internal/node");
+  EXPECT_EQ(t.health, "up");
+  // Reapplying the same job keeps it running; a scrape job of the same name is refused.
+  ASSERT_TRUE(manager_->ApplyConfig(cfg, {{job, body}}).ok());
+  config::Config clash;
+  clash.scrape_configs = {Job("node", "/metrics")};
+  Status s = manager_->ApplyConfig(clash, {{job, body}});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  // Disabled: its series go stale.
+  ASSERT_TRUE(manager_->ApplyConfig(cfg, {}).ok());
+  ASSERT_TRUE(Eventually([&] { return model::IsStaleNaN(Samples(series).back().v); }));
+}
+
 TEST_F(ManagerTest, RelabelingDropsTargetsAndShowsThem) {
   config::Config cfg;
   config::ScrapeConfig job = Job("j", "/metrics");

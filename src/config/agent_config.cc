@@ -1,0 +1,68 @@
+#include "config/agent_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/internal/emit.h"
+#include "config/internal/validate.h"
+
+namespace osprey::config {
+
+Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& node,
+                                      model::Duration default_interval) {
+  OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, node, "agent", {"host"}));
+  AgentConfig c;
+  c.host.interval = default_interval;
+  if (const YamlNode* host = m.Get("host")) {
+    OSPREY_ASSIGN_OR_RETURN(
+        MappingDecoder h,
+        MappingDecoder::Open(doc, *host, m.ChildPath("host"),
+                             {"enabled", "interval", "collectors", "labels", "path"}));
+    OSPREY_RETURN_IF_ERROR(h.Optional("enabled", &c.host.enabled));
+    OSPREY_RETURN_IF_ERROR(h.Optional("interval", &c.host.interval));
+    if (c.host.interval.ms <= 0) {
+      return h.ErrorAt(h.ValueMark("interval"), "interval must be greater than 0");
+    }
+    OSPREY_RETURN_IF_ERROR(h.Optional("collectors", &c.host.collectors));
+    if (const YamlNode* labels = h.Get("labels")) {
+      OSPREY_RETURN_IF_ERROR(internal::DecodeLabelMap(doc, *labels, "labels", &c.host.labels));
+    }
+    if (const YamlNode* path = h.Get("path")) {
+      OSPREY_ASSIGN_OR_RETURN(
+          MappingDecoder p,
+          MappingDecoder::Open(doc, *path, h.ChildPath("path"), {"procfs", "sysfs", "rootfs"}));
+      OSPREY_RETURN_IF_ERROR(p.Optional("procfs", &c.host.procfs));
+      OSPREY_RETURN_IF_ERROR(p.Optional("sysfs", &c.host.sysfs));
+      OSPREY_RETURN_IF_ERROR(p.Optional("rootfs", &c.host.rootfs));
+    }
+  }
+  return c;
+}
+
+void ResolveAgentPaths(std::string_view dir, AgentConfig* c) {
+  for (std::string* p : {&c->host.procfs, &c->host.sysfs, &c->host.rootfs}) {
+    if (!p->empty() && p->front() != '/') *p = std::string(dir) + "/" + *p;
+  }
+}
+
+void EmitAgentConfig(const AgentConfig& c, YAML::Emitter& out) {
+  out << YAML::BeginMap << YAML::Key << "host" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << c.host.enabled;
+  out << YAML::Key << "interval" << YAML::Value << model::FormatDuration(c.host.interval);
+  if (!c.host.collectors.empty()) {
+    out << YAML::Key << "collectors" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& name : c.host.collectors) internal::WriteString(out, name);
+    out << YAML::EndSeq;
+  }
+  if (!c.host.labels.empty()) {
+    out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : c.host.labels) internal::WriteStringEntry(out, k, v);
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "path" << YAML::Value << YAML::BeginMap;
+  internal::WriteStringEntry(out, "procfs", c.host.procfs);
+  internal::WriteStringEntry(out, "sysfs", c.host.sysfs);
+  internal::WriteStringEntry(out, "rootfs", c.host.rootfs);
+  out << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+}
+
+}  // namespace osprey::config
