@@ -55,6 +55,10 @@ class ManagerTest : public ::testing::Test {
       }
       return http::Response::Text(body, 200, "text/plain");
     });
+    router_.Handle("GET", "/slow", [this](const http::Request&) {
+      while (!release_slow_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return http::Response::Text("late 1\n", 200, "text/plain");
+    });
     router_.Handle("GET", "/html", [](const http::Request&) {
       return http::Response::Text("<html>", 200, "text/html");
     });
@@ -68,6 +72,7 @@ class ManagerTest : public ::testing::Test {
         .storage = &db_, .registry = &registry_, .logger = &logger_, .clock = &clock_});
   }
   void TearDown() override {
+    release_slow_ = true;
     manager_.reset();
     server_.reset();
   }
@@ -104,6 +109,7 @@ class ManagerTest : public ::testing::Test {
   std::unique_ptr<Manager> manager_;
   std::atomic<int> hits_{0};
   std::atomic<bool> sd_broken_{false};
+  std::atomic<bool> release_slow_{false};
   std::string last_accept_;
 };
 
@@ -141,12 +147,15 @@ TEST_F(ManagerTest, BadBodiesFailWholeAndNothingIsIngested) {
   config::Config cfg;
   config::ScrapeConfig big = Job("big", "/big");
   big.body_size_limit = 1000;
-  cfg.scrape_configs = {Job("garbage", "/garbage"), big, Job("ok", "/metrics")};
+  cfg.scrape_configs = {Job("garbage", "/garbage"), big, Job("slow", "/slow"),
+                        Job("ok", "/metrics")};
   ASSERT_TRUE(manager_->ApplyConfig(cfg).ok());
   ASSERT_TRUE(Eventually([&] {
     return Target("garbage").health == "down" && Target("big").health == "down" &&
-           Target("ok").health == "up";
+           Target("slow").health == "down" && Target("ok").health == "up";
   }));
+  EXPECT_NE(Target("slow").last_error.find("timeout after 100ms"), std::string::npos)
+      << Target("slow").last_error;
   EXPECT_TRUE(Target("garbage").last_error.starts_with("line 2, column 6: "))
       << Target("garbage").last_error;
   EXPECT_NE(Target("big").last_error.find("body size limit of 1000 bytes exceeded"),
