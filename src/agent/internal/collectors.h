@@ -1,0 +1,136 @@
+// The individual host collectors behind HostCollector. Each Collect* appends whole metric
+// families to the writer and returns a non-OK status when its source cannot be read or parsed
+// (the caller then discards what it appended). Implementations are split by concern:
+// system_collectors.cc (cpu, stat, loadavg, meminfo, vmstat, pressure, filefd, entropy, uname,
+// time), disk_collectors.cc (filesystem, diskstats), net_collectors.cc (netdev, netstat),
+// hwmon_collector.cc, process_collector.cc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "agent/host_collector.h"
+#include "agent/internal/proc_text.h"
+#include "agent/internal/text_writer.h"
+#include "base/status.h"
+
+namespace osprey::agent::internal {
+
+// Lets unordered maps keyed by std::string be searched with a string_view.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// A regex compiled once, with its verdicts cached per subject (mount points and device names
+// repeat every collection; std::regex matching is slow).
+class CachedRegex {
+ public:
+  explicit CachedRegex(const std::string& pattern);
+  // The compile error, or OK.
+  const Status& status() const { return status_; }
+  bool Matches(std::string_view subject);
+
+ private:
+  Status status_;
+  std::regex regex_;
+  std::unordered_map<std::string, bool, StringHash, std::equal_to<>> cache_;
+};
+
+// Single-threaded; owned by one HostCollector.
+class Collectors {
+ public:
+  explicit Collectors(HostCollectorOptions options);
+
+  using Method = Status (Collectors::*)(TextWriter&);
+  // The collector called `name`, or null.
+  static Method Find(std::string_view name);
+
+  Status CollectCpu(TextWriter& w);
+  Status CollectStat(TextWriter& w);
+  Status CollectLoadavg(TextWriter& w);
+  Status CollectMeminfo(TextWriter& w);
+  Status CollectVmstat(TextWriter& w);
+  Status CollectPressure(TextWriter& w);
+  Status CollectFilefd(TextWriter& w);
+  Status CollectEntropy(TextWriter& w);
+  Status CollectUname(TextWriter& w);
+  Status CollectTime(TextWriter& w);
+  Status CollectFilesystem(TextWriter& w);
+  Status CollectDiskstats(TextWriter& w);
+  Status CollectNetdev(TextWriter& w);
+  Status CollectNetstat(TextWriter& w);
+  Status CollectHwmon(TextWriter& w);
+  Status CollectNamedProcess(TextWriter& w);
+
+ private:
+  // procfs + "/" + rel (resp. sysfs), in a reused string.
+  const std::string& ProcPath(std::string_view rel);
+  const std::string& SysPath(std::string_view rel);
+  Result<std::string_view> ReadProc(std::string_view rel) { return reader_.Read(ProcPath(rel)); }
+
+  struct DiskRow {
+    std::string device;
+    std::string major, minor;
+    uint64_t fields[17] = {};
+    int count = 0;
+  };
+  struct NetRow {
+    std::string device;
+    uint64_t fields[16] = {};
+  };
+  struct Mount {
+    std::string device, mountpoint, fstype;
+    bool readonly = false;
+    bool error = false;
+    uint64_t size = 0, free = 0, avail = 0, files = 0, files_free = 0;
+  };
+  struct ProcGroup {
+    uint64_t user_ticks = 0;    // monotonic: sums deltas of member processes
+    uint64_t system_ticks = 0;  // ditto
+    uint64_t cpu_delta = 0;     // ticks added in the last collection (for ranking)
+    uint64_t num_procs = 0, resident = 0, virt = 0;
+    bool seen = false;
+  };
+  struct ProcSeen {
+    uint64_t start_time = 0, utime = 0, stime = 0;
+    uint64_t generation = 0;
+  };
+
+  Status ReadNetstatFile(std::string_view rel, bool snmp6);
+  // True the first time `key` is seen since the last ResetSeen(): keeps a malformed file that
+  // repeats a key or a device from producing duplicate families or series.
+  bool FirstSeen(std::string_view key);
+  void ResetSeen() { seen_.clear(); }
+
+  const HostCollectorOptions options_;
+  const double clock_ticks_;
+  const uint64_t page_size_;
+  FileReader reader_;
+  std::string path_;
+  std::string name_;  // scratch for metric names
+  CachedRegex mount_exclude_, fstype_exclude_, netdev_exclude_, disk_exclude_, netstat_fields_;
+  std::vector<DiskRow> disks_;
+  std::vector<NetRow> nets_;
+  std::vector<Mount> mounts_;
+  std::vector<std::pair<std::string, double>> netstat_;
+  std::unordered_map<std::string, ProcGroup, StringHash, std::equal_to<>> groups_;
+  std::unordered_map<pid_t, ProcSeen> procs_;
+  uint64_t generation_ = 0;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> seen_;
+  std::string utf8_;  // scratch for FirstSeen
+};
+
+// Appends `part` to a metric name with each character outside [a-zA-Z0-9_:] replaced by '_'.
+void AppendMetricNamePart(std::string& out, std::string_view part);
+
+}  // namespace osprey::agent::internal

@@ -1,0 +1,110 @@
+// Runs the real node_exporter (Debian's prometheus-node-exporter 1.5) on this host with the
+// same filters as HostCollectorOptions' defaults and checks that both expose the same series
+// and values for the metrics they share.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "agent/host_collector.h"
+#include "agent/internal/exposition_test_util.h"
+#include "testing/child_process.h"
+#include "testing/http_client.h"
+#include "testing/temp_dir.h"
+
+namespace osprey::agent {
+namespace {
+
+using internal::ParsedExposition;
+
+std::vector<std::string> Keys(const std::map<std::string, double>& family) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : family) keys.push_back(key);
+  return keys;
+}
+
+// Counters read by us shortly after node_exporter: never lower, and not far above.
+void ExpectCounterClose(const ParsedExposition& theirs, const ParsedExposition& ours,
+                        std::string_view metric, double abs_tolerance, double rel_tolerance) {
+  auto their_family = theirs.Family(metric);
+  auto our_family = ours.Family(metric);
+  ASSERT_FALSE(their_family.empty()) << metric;
+  for (const auto& [key, their_value] : their_family) {
+    auto it = our_family.find(key);
+    ASSERT_NE(it, our_family.end()) << key;
+    EXPECT_GE(it->second + 1e-9, their_value) << key;
+    EXPECT_LE(it->second, their_value + abs_tolerance + rel_tolerance * their_value) << key;
+  }
+}
+
+TEST(NodeExporterCompatTest, SharedMetricsAgree) {
+  std::string binary = testing::FindExecutable({"/usr/bin/prometheus-node-exporter"});
+  if (binary.empty()) {
+    if (testing::RunningUnderCi()) FAIL() << "prometheus-node-exporter is not installed";
+    GTEST_SKIP() << "prometheus-node-exporter is not installed (apt install "
+                    "prometheus-node-exporter)";
+  }
+  const HostCollectorOptions options;
+  testing::TempDir dir;
+  int port = testing::FreeLocalPort();
+  auto node_exporter = testing::ChildProcess::Start(
+      {binary, "--web.listen-address=127.0.0.1:" + std::to_string(port),
+       "--collector.filesystem.mount-points-exclude=" + options.filesystem_mount_points_exclude,
+       "--collector.filesystem.fs-types-exclude=" + options.filesystem_fs_types_exclude,
+       "--collector.netdev.device-exclude=" + options.netdev_device_exclude,
+       "--collector.diskstats.device-exclude=" + options.diskstats_device_exclude},
+      dir.Join("node_exporter.log"));
+  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
+  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
+
+  auto response = testing::HttpGet(port, "/metrics");
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  ASSERT_EQ(response->status, 200);
+  HostCollector collector(options);
+  std::string body;
+  collector.Collect(body);
+
+  ParsedExposition theirs, ours;
+  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
+  Status parsed = internal::ParseExposition(body, ours);
+  ASSERT_TRUE(parsed.ok()) << parsed.ToString();
+
+  for (std::string_view metric :
+       {"node_cpu_seconds_total", "node_filesystem_size_bytes", "node_network_receive_bytes_total",
+        "node_disk_reads_completed_total", "node_filesystem_readonly", "node_disk_io_now",
+        "node_network_transmit_packets_total", "node_load1", "node_filefd_maximum"}) {
+    EXPECT_EQ(Keys(ours.Family(metric)), Keys(theirs.Family(metric))) << metric;
+  }
+  // Same names, types and HELP texts for every shared family we produce.
+  int shared = 0;
+  for (const auto& [name, type] : ours.types) {
+    auto it = theirs.types.find(name);
+    if (it == theirs.types.end()) continue;
+    ++shared;
+    EXPECT_EQ(type, it->second) << name;
+    EXPECT_EQ(ours.help.at(name), theirs.help.at(name)) << name;
+  }
+  EXPECT_GT(shared, 100);
+  // Families node_exporter has for our collectors that we lack (documented differences).
+  for (std::string_view metric :
+       {"node_memory_MemAvailable_bytes", "node_boot_time_seconds", "node_netstat_Tcp_CurrEstab",
+        "node_vmstat_pgfault", "node_entropy_available_bits", "node_uname_info",
+        "node_pressure_io_waiting_seconds_total"}) {
+    EXPECT_EQ(ours.types.count(std::string(metric)), theirs.types.count(std::string(metric)))
+        << metric;
+  }
+
+  EXPECT_EQ(ours.samples.at("node_memory_MemTotal_bytes"),
+            theirs.samples.at("node_memory_MemTotal_bytes"));
+  EXPECT_NEAR(ours.samples.at("node_boot_time_seconds"),
+              theirs.samples.at("node_boot_time_seconds"), 1);
+  EXPECT_EQ(ours.Family("node_filesystem_size_bytes"), theirs.Family("node_filesystem_size_bytes"));
+  EXPECT_EQ(ours.Family("node_filefd_maximum"), theirs.Family("node_filefd_maximum"));
+  ExpectCounterClose(theirs, ours, "node_cpu_seconds_total", 30, 0);
+  ExpectCounterClose(theirs, ours, "node_network_receive_bytes_total", 1 << 20, 0.01);
+  ExpectCounterClose(theirs, ours, "node_disk_reads_completed_total", 1000, 0.01);
+  ExpectCounterClose(theirs, ours, "node_context_switches_total", 1e6, 0.05);
+  ExpectCounterClose(theirs, ours, "node_forks_total", 1000, 0.01);
+}
+
+}  // namespace
+}  // namespace osprey::agent
