@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "agent/host_collector.h"
 #include "base/strings.h"
 #include "http/response.h"
 #include "metrics/build_info.h"
@@ -129,7 +131,9 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
                                                *app->otlp_, *app->http_metrics_, app->logger_));
   {
     std::shared_ptr<const config::Config> current = app->current_config();
-    Status scraping = app->scrape_->ApplyConfig(*current);
+    Result<std::vector<scrape::InternalJob>> internal = app->InternalJobs(*current);
+    if (!internal.ok()) return Status(StatusCode::kInvalidArgument, internal.status().message());
+    Status scraping = app->scrape_->ApplyConfig(*current, *internal);
     if (!scraping.ok()) return Status(StatusCode::kInvalidArgument, scraping.message());
   }
   {
@@ -152,6 +156,13 @@ Status App::OpenStorage() {
   db_options.retention_ms = flags_.storage_tsdb_retention_time.ms;
   if (db_options.retention_ms == 0 && db_options.retention_bytes == 0) {
     db_options.retention_ms = Flags{}.storage_tsdb_retention_time.ms;  // as Prometheus
+  }
+  if (flags_.mode == "agent") {
+    // The agent keeps only what remote_write may still need to resend.
+    constexpr int64_t kAgentRetentionMs = 4 * 3600 * 1000;
+    if (db_options.retention_ms == 0 || db_options.retention_ms > kAgentRetentionMs) {
+      db_options.retention_ms = kAgentRetentionMs;
+    }
   }
   {
     MutexLock lock(mu_);
@@ -237,14 +248,17 @@ Status App::Reload() {
     Status s = server_->UpdateSecurity(security->tls, security->auth);
     if (!s.ok()) return fail(s);
   }
+  if (scrape_ != nullptr) {
+    // Unchanged jobs keep their loops; a regex that does not compile or a bad host
+    // collector option rejects the reload.
+    Result<std::vector<scrape::InternalJob>> internal = InternalJobs(*cfg);
+    if (!internal.ok()) return fail(internal.status());
+    Status s = scrape_->ApplyConfig(*cfg, *internal);
+    if (!s.ok()) return fail(s);
+  }
   if (remote_storage_ != nullptr) {
     // Unchanged remote_write queues keep running; changed ones resume from their position.
     Status s = remote_storage_->ApplyConfig(cfg->remote_write, cfg->global.external_labels);
-    if (!s.ok()) return fail(s);
-  }
-  if (scrape_ != nullptr) {
-    // Unchanged jobs keep their loops; a regex that does not compile rejects the reload.
-    Status s = scrape_->ApplyConfig(*cfg);
     if (!s.ok()) return fail(s);
   }
   {
@@ -290,6 +304,38 @@ void App::Shutdown() {
   logger_.Info("See you next time!");
 }
 
+Result<std::vector<scrape::InternalJob>> App::InternalJobs(const config::Config& cfg) {
+  std::vector<scrape::InternalJob> jobs;
+  const config::HostMetricsConfig& host = cfg.agent.host;
+  if (!host.enabled) return jobs;
+  if (host_body_ == nullptr || !(host_config_ == host)) {
+    agent::HostCollectorOptions o;
+    o.procfs = host.procfs;
+    o.sysfs = host.sysfs;
+    o.rootfs = host.rootfs;
+    o.collectors = host.collectors;
+    Status valid = agent::HostCollector::ValidateOptions(o);
+    if (!valid.ok()) return valid.Annotate("agent.host");
+    // Owned by the function the scrape pool calls (one call at a time); replaced with the
+    // pool when the options change.
+    auto collector = std::make_shared<agent::HostCollector>(std::move(o));
+    host_body_ = std::make_shared<const std::function<void(std::string&)>>(
+        [collector](std::string& out) { collector->Collect(out); });
+    host_config_ = host;
+  }
+  config::ScrapeConfig sc;
+  sc.job_name = "node";  // node_exporter's conventional job, so its dashboards work
+  sc.scrape_interval = host.interval;
+  sc.scrape_timeout = host.interval;
+  char name[256] = {0};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') {
+    std::snprintf(name, sizeof name, "localhost");
+  }
+  sc.static_configs.push_back({.targets = {name}, .labels = host.labels});
+  jobs.push_back({std::move(sc), host_body_});
+  return jobs;
+}
+
 std::string App::RuntimeInfoJson() const {
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
@@ -315,11 +361,25 @@ std::string App::RuntimeInfoJson() const {
 void App::RegisterRoutes() {
   using http::Request;
   using http::Response;
-  RegisterStorageRoutes(router_, *storage_api_);
+  RegisterStorageWriteRoutes(router_, *storage_api_);
   RegisterOtlpRoutes(router_, *otlp_);
   RegisterInfluxRoutes(router_, *db_, *ingest_metrics_, registry_, clock_);
   RegisterScrapeRoutes(router_, *scrape_);
-  query_api_->RegisterRoutes(router_);
+  if (flags_.mode == "agent") {
+    // As Prometheus's agent: no local queries; collection, receivers and status stay.
+    auto unavailable = [](const Request&) {
+      return http::ErrorResponse(503, "unavailable", "unavailable with Osprey in agent mode");
+    };
+    for (const char* path : {"/api/v1/query", "/api/v1/query_range", "/api/v1/query_exemplars",
+                             "/api/v1/series", "/api/v1/labels", "/api/v1/label/:name/values",
+                             "/api/v1/export", "/api/v1/status/tsdb"}) {
+      router_.Handle("GET", path, unavailable);
+      router_.Handle("POST", path, unavailable);
+    }
+  } else {
+    RegisterStorageReadRoutes(router_, *storage_api_);
+    query_api_->RegisterRoutes(router_);
+  }
   router_.Handle("GET", "/-/healthy",
                  [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });
   router_.Handle("GET", "/-/ready", [this](const Request&) {

@@ -58,6 +58,9 @@ class App {
   void RegisterRoutes();
   std::shared_ptr<const config::Config> current_config() const OSPREY_EXCLUDES(mu_);
   std::string RuntimeInfoJson() const;
+  // The in-process scrape jobs for `cfg`: the built-in host metrics when agent.host is on.
+  // kInvalidArgument for a bad collector option. Called by Start and Reload (serialised).
+  Result<std::vector<scrape::InternalJob>> InternalJobs(const config::Config& cfg);
 
   const Flags flags_;
   const Logger logger_;
@@ -84,6 +87,10 @@ class App {
   // (so a self-scrape finds it), stopped after it stopped (so no handler sees it gone).
   std::unique_ptr<Logger> scrape_logger_;
   std::unique_ptr<scrape::Manager> scrape_;
+  // The host metrics job's options and body; kept while the options stay the same so a
+  // reload leaves its loop running.
+  config::HostMetricsConfig host_config_;
+  std::shared_ptr<const std::function<void(std::string&)>> host_body_;
   std::unique_ptr<ingest::OtlpIngester> otlp_;
   // Shared by the web server and the OTLP/HTTP listener (a Registry takes each name once).
   std::unique_ptr<http::ServerMetrics> http_metrics_;

@@ -67,6 +67,10 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view vers
   app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", std::string(version_text));
 
+  app.add_option("--mode", f.mode,
+                 "server: store and query locally; agent: collect and remote_write only, no "
+                 "query API, local data kept 4h at most.")
+      ->check(CLI::IsMember({"server", "agent"}));
   app.add_option("--config.file", f.config_file, "Osprey configuration file path.");
   app.add_option("--web.listen-address", f.web_listen_address,
                  "Address to listen on for UI, API, and telemetry.");

@@ -13,6 +13,9 @@
 namespace osprey::server {
 
 struct Flags {
+  // "server": everything; "agent": collect (scrape, host metrics, receivers) and forward
+  // with remote_write, no local queries.
+  std::string mode = "server";
   std::string config_file = "osprey.yml";
   std::string web_listen_address = ":9090";
   std::string web_config_file;

@@ -229,5 +229,69 @@ TEST(PrometheusRemoteWriteE2eTest, PrometheusRemoteWritesIntoOsprey) {
   (*prom)->Stop();
 }
 
+// The built-in host metrics are scraped in-process as job "node"; a bad collector name stops
+// start-up naming it.
+TEST(HostMetricsE2eTest, BuiltInHostMetricsAreQueryable) {
+  auto osprey = OspreyProcess::Start(
+      {.config_yaml = "agent:\n  host: {enabled: true, interval: 1s, labels: {env: e2e}}\n"});
+  ASSERT_TRUE(osprey.ok()) << osprey.status().ToString();
+  const int port = (*osprey)->port();
+  ASSERT_TRUE(Eventually([&] {
+    Json mem = Query(port, "node_memory_MemTotal_bytes{job=\"node\",env=\"e2e\"}");
+    return mem.size() == 1 && std::stod(mem[0]["value"][1].get<std::string>()) > 0;
+  })) << (*osprey)->Stderr();
+  EXPECT_FALSE(Query(port, "node_cpu_seconds_total{mode=\"idle\"}").empty());
+  Json up = Query(port, "up{job=\"node\"}");
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0]["value"][1], "1");
+  Json t = GetJson(port, "/api/v1/targets?scrapePool=node")["activeTargets"];
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0]["scrapeUrl"], "osprey://internal/node");
+
+  testing::TempDir dir;
+  const std::string config =
+      dir.WriteFile("bad.yml", "agent:\n  host: {enabled: true, collectors: [cpu, nope]}\n");
+  auto bad =
+      OspreyProcess::RunToExit({"--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+                                "--storage.tsdb.path=" + dir.Join("data"),
+                                "--otlp.http-listen-address=", "--otlp.grpc-listen-address="});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->exit_code, 2);
+  EXPECT_NE(bad->stderr_text.find("nope"), std::string::npos) << bad->stderr_text;
+}
+
+// Agent mode: an agent scrapes a central Osprey and remote_writes what it scraped there; it
+// answers no queries itself.
+TEST(AgentModeE2eTest, AgentScrapesAndForwardsWithoutLocalQueries) {
+  auto central = OspreyProcess::Start({.config_yaml = ""});
+  ASSERT_TRUE(central.ok()) << central.status().ToString();
+  const std::string central_address = "127.0.0.1:" + std::to_string((*central)->port());
+  auto agent =
+      OspreyProcess::Start({.config_yaml = "scrape_configs:\n"
+                                           "  - job_name: central\n    scrape_interval: 1s\n"
+                                           "    static_configs: [{targets: ['" +
+                                           central_address +
+                                           "']}]\n"
+                                           "remote_write:\n"
+                                           "  - url: http://" +
+                                           central_address +
+                                           "/api/v1/write\n"
+                                           "    queue_config: {batch_send_deadline: 1s}\n",
+                            .extra_args = {"--mode=agent"}});
+  ASSERT_TRUE(agent.ok()) << agent.status().ToString();
+  const int central_port = (*central)->port();
+  ASSERT_TRUE(Eventually([&] {
+    Json up = Query(central_port, "up{job=\"central\"}");
+    return up.size() == 1 && up[0]["value"][1] == "1";
+  })) << (*agent)->Stderr();
+  auto local = HttpGet((*agent)->port(), "/api/v1/query?query=up");
+  ASSERT_TRUE(local.ok());
+  EXPECT_EQ(local->status, 503);
+  EXPECT_NE(local->body.find("agent mode"), std::string::npos);
+  Json targets = GetJson((*agent)->port(), "/api/v1/targets")["activeTargets"];
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0]["health"], "up");
+}
+
 }  // namespace
 }  // namespace osprey::server

@@ -160,8 +160,11 @@ void RegisterAdminRoutes(http::Router& router, const StorageApi& api) {
 }  // namespace
 
 void RegisterStorageRoutes(http::Router& router, const StorageApi& api) {
-  RegisterAdminRoutes(router, api);
+  RegisterStorageWriteRoutes(router, api);
+  RegisterStorageReadRoutes(router, api);
+}
 
+void RegisterStorageWriteRoutes(http::Router& router, const StorageApi& api) {
   // POST /api/v1/write: Prometheus remote_write 1.0 (the server decoded the snappy body).
   router.Handle("POST", "/api/v1/write", [&api](const Request& req) {
     return WriteResponse(api.remote_write.Ingest(req.body));
@@ -180,6 +183,10 @@ void RegisterStorageRoutes(http::Router& router, const StorageApi& api) {
     }
     return WriteResponse(ingest::ImportText(req.body, ts, api.appendable, {}, &api.ingest_metrics));
   });
+}
+
+void RegisterStorageReadRoutes(http::Router& router, const StorageApi& api) {
+  RegisterAdminRoutes(router, api);
 
   auto series = [&api](const Request& req) {
     auto p = ParseReadParams(req, /*require_match=*/true);

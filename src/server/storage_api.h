@@ -39,5 +39,9 @@ struct StorageApi {
 
 // Registers the routes. `api` and everything it refers to must outlive the router's use.
 void RegisterStorageRoutes(http::Router& router, const StorageApi& api);
+// The two halves: writes (remote_write receiver, text import), and reads and admin
+// (series, labels, export, status/tsdb, admin). Agent mode registers only the writes.
+void RegisterStorageWriteRoutes(http::Router& router, const StorageApi& api);
+void RegisterStorageReadRoutes(http::Router& router, const StorageApi& api);
 
 }  // namespace osprey::server
