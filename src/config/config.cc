@@ -22,8 +22,8 @@ using internal::Quote;
 
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
-    "alerting", "remote_read", "route", "receivers", "inhibit_rules", "time_intervals", "templates",
-    "probes",   "logs",        "traces", "incidents", "auth",
+    "alerting",  "remote_read", "route", "receivers", "inhibit_rules", "time_intervals",
+    "templates", "probes",      "logs",  "traces",    "incidents",     "auth",
 };
 
 const model::Duration kDefaultScrapeInterval = model::Duration::Minutes(1);
@@ -102,8 +102,8 @@ Status CheckUniqueJobNames(const MappingDecoder& m, const std::vector<ScrapeConf
 }
 
 Result<Config> DecodeConfig(const YamlDocument& doc) {
-  std::vector<std::string_view> known = {"global",  "rule_files", "scrape_configs",
-                                         "remote_write", "storage", "agent"};
+  std::vector<std::string_view> known = {"global",       "rule_files", "scrape_configs",
+                                         "remote_write", "storage",    "agent"};
   known.insert(known.end(), std::begin(kPlannedSections), std::end(kPlannedSections));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, doc.root(), "", known));
   for (const YamlEntry& e : doc.root().entries()) {
