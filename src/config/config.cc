@@ -22,8 +22,8 @@ using internal::Quote;
 
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
-    "alerting",  "remote_read", "route", "receivers", "inhibit_rules", "time_intervals",
-    "templates", "probes",      "logs",  "traces",    "incidents",     "auth",
+    "alerting",  "remote_read", "route",  "receivers", "inhibit_rules", "time_intervals",
+    "templates", "logs",        "traces", "incidents", "auth",
 };
 
 const model::Duration kDefaultScrapeInterval = model::Duration::Minutes(1);
@@ -102,8 +102,8 @@ Status CheckUniqueJobNames(const MappingDecoder& m, const std::vector<ScrapeConf
 }
 
 Result<Config> DecodeConfig(const YamlDocument& doc) {
-  std::vector<std::string_view> known = {"global",       "rule_files", "scrape_configs",
-                                         "remote_write", "storage",    "agent"};
+  std::vector<std::string_view> known = {"global",  "rule_files", "scrape_configs", "remote_write",
+                                         "storage", "agent",      "probes"};
   known.insert(known.end(), std::begin(kPlannedSections), std::end(kPlannedSections));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, doc.root(), "", known));
   for (const YamlEntry& e : doc.root().entries()) {
@@ -137,6 +137,7 @@ Result<Config> DecodeConfig(const YamlDocument& doc) {
   } else {
     c.agent.host.interval = c.global.scrape_interval;
   }
+  OSPREY_RETURN_IF_ERROR(DecodeProbeConfigs(m, &c.probes));
   return c;
 }
 
@@ -180,6 +181,7 @@ void ResolveConfigPaths(std::string_view dir, Config* c) {
   for (ScrapeConfig& s : c->scrape_configs) ResolveScrapeConfigPaths(dir, &s);
   for (RemoteWriteConfig& r : c->remote_write) ResolveRemoteWritePaths(dir, &r);
   ResolveAgentPaths(dir, &c->agent);
+  for (ProbeConfig& p : c->probes) ResolveProbePaths(dir, &p);
 }
 
 std::string Config::ToYaml() const {
@@ -222,6 +224,11 @@ std::string Config::ToYaml() const {
   if (!(agent == default_agent)) {
     out << YAML::Key << "agent" << YAML::Value;
     EmitAgentConfig(agent, out);
+  }
+  if (!probes.empty()) {
+    out << YAML::Key << "probes" << YAML::Value << YAML::BeginSeq;
+    for (const ProbeConfig& p : probes) EmitProbeConfig(p, out);
+    out << YAML::EndSeq;
   }
   out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "tsdb" << YAML::Value << YAML::BeginMap;

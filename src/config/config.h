@@ -18,6 +18,7 @@
 
 #include "base/status.h"
 #include "config/agent_config.h"
+#include "config/probe_config.h"
 #include "config/remote_write_config.h"
 #include "config/scrape_config.h"
 #include "model/duration.h"
@@ -52,7 +53,8 @@ struct Config {
   std::vector<std::string> rule_files;  // Globs; "*" only in the last path element.
   std::vector<ScrapeConfig> scrape_configs;
   std::vector<RemoteWriteConfig> remote_write;
-  AgentConfig agent;  // Osprey's own: built-in host metrics.
+  AgentConfig agent;                // Osprey's own: built-in host metrics.
+  std::vector<ProbeConfig> probes;  // Osprey's own: uptime probes.
   StorageConfig storage;
 
   // The effective configuration as YAML, like Prometheus's /api/v1/status/config: every

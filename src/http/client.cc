@@ -1,11 +1,14 @@
 #include "http/client.h"
 
 #include <curl/curl.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -89,6 +92,10 @@ void Configure(CURL* easy, const ClientOptions& o, Transfer& t) {
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t.error);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, &t);
+  if (r.want_cert_info) {
+    curl_easy_setopt(easy, CURLOPT_CERTINFO, 1L);
+    curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
+  }
 
   if (r.method == "GET") {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
@@ -133,6 +140,75 @@ void Configure(CURL* easy, const ClientOptions& o, Transfer& t) {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, t.header_list);
 }
 
+// OpenSSL's ASN1_TIME_print form, "Dec 21 21:38:52 2026 GMT", as Unix seconds; 0 if not that.
+int64_t ParseCertTime(std::string_view s) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (s.size() < 20) return 0;
+  struct tm tm = {};
+  tm.tm_mon = -1;
+  for (int i = 0; i < 12; ++i) {
+    if (s.substr(0, 3) == kMonths[i]) tm.tm_mon = i;
+  }
+  if (tm.tm_mon < 0) return 0;
+  int day = 0, hour = 0, minute = 0, second = 0, year = 0;
+  const std::string text(s.substr(3));
+  if (std::sscanf(text.c_str(), "%d %d:%d:%d %d", &day, &hour, &minute, &second, &year) != 5) {
+    return 0;
+  }
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  tm.tm_year = year - 1900;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// The earliest "Expire date" of the chain libcurl collected, or 0.
+int64_t EarliestCertExpiry(CURL* easy) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(easy, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr) return 0;
+  int64_t earliest = 0;
+  for (int i = 0; i < info->num_of_certs; ++i) {
+    for (curl_slist* item = info->certinfo[i]; item != nullptr; item = item->next) {
+      std::string_view line(item->data);
+      constexpr std::string_view kKey = "Expire date:";
+      if (!line.starts_with(kKey)) continue;
+      const int64_t t = ParseCertTime(Trim(line.substr(kKey.size())));
+      if (t != 0 && (earliest == 0 || t < earliest)) earliest = t;
+    }
+  }
+  return earliest;
+}
+
+void FillTransferInfo(CURL* easy, const ClientRequest& r, ClientResponse& response) {
+  curl_off_t resolve = 0, connect = 0, app = 0, pre = 0, start = 0, total = 0;
+  curl_easy_getinfo(easy, CURLINFO_NAMELOOKUP_TIME_T, &resolve);
+  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+  curl_easy_getinfo(easy, CURLINFO_APPCONNECT_TIME_T, &app);
+  curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+  curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &start);
+  curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total);
+  auto seconds = [](curl_off_t us) { return us > 0 ? static_cast<double>(us) / 1e6 : 0.0; };
+  ClientTimings& t = response.timings;
+  t.resolve = seconds(resolve);
+  t.connect = seconds(connect - resolve);
+  t.tls = app > 0 ? seconds(app - connect) : 0;
+  t.processing = seconds(start - std::max(pre, std::max(app, connect)));
+  t.transfer = seconds(total - start);
+  t.total = seconds(total);
+  long redirects = 0;
+  curl_easy_getinfo(easy, CURLINFO_REDIRECT_COUNT, &redirects);
+  response.redirects = static_cast<int>(redirects);
+  curl_off_t length = -1;
+  curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+  response.content_length = static_cast<int64_t>(length);
+  char* scheme = nullptr;
+  curl_easy_getinfo(easy, CURLINFO_SCHEME, &scheme);
+  response.tls = scheme != nullptr && strcasecmp(scheme, "https") == 0;
+  if (r.want_cert_info) response.cert_not_after = EarliestCertExpiry(easy);
+}
+
 // Turns a finished transfer into its outcome.
 Result<ClientResponse> Finish(CURL* easy, CURLcode code, Transfer& t) {
   const std::string& url = t.request.url;
@@ -143,6 +219,7 @@ Result<ClientResponse> Finish(CURL* easy, CURLcode code, Transfer& t) {
     char* content_type = nullptr;
     curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type);
     if (content_type != nullptr) t.response.content_type = content_type;
+    FillTransferInfo(easy, t.request, t.response);
     return std::move(t.response);
   }
   std::string reason = t.error[0] != '\0' ? std::string(t.error) : curl_easy_strerror(code);

@@ -61,6 +61,20 @@ struct ClientRequest {
   int64_t max_body_bytes = 0;
   // Sends Accept-Encoding: gzip and decodes the body.
   bool accept_gzip = true;
+  // Collects the server's certificate chain expiry (ClientResponse::cert_not_after). Needs a
+  // new connection, so HttpClient::Do then does not reuse a kept-alive one.
+  bool want_cert_info = false;
+};
+
+// Seconds spent in each phase of a transfer (libcurl's cumulative times, made per phase);
+// with redirects, of the whole chain. `tls` is 0 for plain http.
+struct ClientTimings {
+  double resolve = 0;
+  double connect = 0;
+  double tls = 0;
+  double processing = 0;  // request sent until the first response byte
+  double transfer = 0;    // first response byte until the end
+  double total = 0;
 };
 
 struct ClientResponse {
@@ -68,6 +82,13 @@ struct ClientResponse {
   std::string content_type;
   std::string body;  // Decoded when the server compressed it.
   std::vector<std::pair<std::string, std::string>> headers;  // Names lower-cased.
+  ClientTimings timings;
+  int redirects = 0;            // Redirects followed.
+  int64_t content_length = -1;  // From Content-Length; -1 when absent.
+  bool tls = false;             // The final URL was https.
+  // Earliest notAfter of the peer's certificate chain, in Unix seconds; 0 when unknown (not
+  // TLS, or ClientRequest::want_cert_info unset).
+  int64_t cert_not_after = 0;
   // First value of a header, or empty. `name` in lower case.
   std::string_view Header(std::string_view name) const;
 };

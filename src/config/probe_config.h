@@ -1,0 +1,93 @@
+// The `probes:` section of osprey.yml: uptime probes in the spirit of blackbox_exporter. Each
+// probe checks one target on its own schedule and writes probe_success and friends.
+//
+//   probes:
+//     - name: api-health            # unique, required
+//       module: http                # http | tcp | dns (icmp: not supported yet)
+//       target: https://api.example.com/healthz   # URL; host:port for tcp; a name for dns
+//       interval: 30s               # default 30s
+//       timeout: 10s                # default min(10s, interval); never above interval
+//       labels: {team: payments}
+//       http: {method: GET, headers: {X-A: b}, body: "", valid_status_codes: [200],
+//              fail_if_body_matches_regexp: [..], fail_if_body_not_matches_regexp: [..],
+//              follow_redirects: true,
+//              tls_config: {insecure_skip_verify: false, ca_file: .., cert_file: .., key_file: ..}}
+//       tcp: {send: "PING\n", expect: "PONG", tls: false, tls_config: {..}}
+//       dns: {query_type: A, valid_answers: ["127\\.0\\.0\\.1"]}   # A or AAAA
+//
+// Errors name file:line:column and the probe: `osprey.yml:4:13: invalid value "ftp" for module
+// in probes[0] ("api-health"): must be one of "http", "tcp", "dns", "icmp"`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "config/yaml_decoder.h"
+#include "model/duration.h"
+
+namespace YAML {
+class Emitter;
+}  // namespace YAML
+
+namespace osprey::config {
+
+struct ProbeTlsConfig {
+  bool insecure_skip_verify = false;
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  friend bool operator==(const ProbeTlsConfig&, const ProbeTlsConfig&) = default;
+};
+
+struct ProbeHttpConfig {
+  std::string method = "GET";
+  std::map<std::string, std::string> headers;
+  std::string body;
+  // Empty: any 2xx.
+  std::vector<int64_t> valid_status_codes;
+  // RE2 patterns (unanchored), validated at load.
+  std::vector<std::string> fail_if_body_matches_regexp;
+  std::vector<std::string> fail_if_body_not_matches_regexp;
+  bool follow_redirects = true;
+  ProbeTlsConfig tls_config;
+  friend bool operator==(const ProbeHttpConfig&, const ProbeHttpConfig&) = default;
+};
+
+struct ProbeTcpConfig {
+  std::string send;    // Written after connecting; empty: nothing.
+  std::string expect;  // RE2 pattern the received data must match; empty: no read.
+  bool tls = false;
+  ProbeTlsConfig tls_config;
+  friend bool operator==(const ProbeTcpConfig&, const ProbeTcpConfig&) = default;
+};
+
+struct ProbeDnsConfig {
+  std::string query_type = "A";  // A or AAAA.
+  // RE2 patterns; each must match at least one answer (the address as text). Empty: any.
+  std::vector<std::string> valid_answers;
+  friend bool operator==(const ProbeDnsConfig&, const ProbeDnsConfig&) = default;
+};
+
+struct ProbeConfig {
+  std::string name;
+  std::string module;  // "http", "tcp" or "dns".
+  std::string target;
+  model::Duration interval = model::Duration::Seconds(30);
+  model::Duration timeout = model::Duration::Seconds(10);
+  std::map<std::string, std::string> labels;
+  ProbeHttpConfig http;
+  ProbeTcpConfig tcp;
+  ProbeDnsConfig dns;
+  friend bool operator==(const ProbeConfig&, const ProbeConfig&) = default;
+};
+
+// Decodes the whole `probes:` list (value of the key in `m`), checking unique names.
+Status DecodeProbeConfigs(const MappingDecoder& m, std::vector<ProbeConfig>* out);
+// Makes relative TLS file paths relative to `dir`.
+void ResolveProbePaths(std::string_view dir, ProbeConfig* c);
+void EmitProbeConfig(const ProbeConfig& c, YAML::Emitter& out);
+
+}  // namespace osprey::config
