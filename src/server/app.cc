@@ -135,6 +135,8 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
     if (!internal.ok()) return Status(StatusCode::kInvalidArgument, internal.status().message());
     Status scraping = app->scrape_->ApplyConfig(*current, *internal);
     if (!scraping.ok()) return Status(StatusCode::kInvalidArgument, scraping.message());
+    Status probing = app->probes_->ApplyConfig(current->probes);
+    if (!probing.ok()) return Status(StatusCode::kInvalidArgument, probing.message());
   }
   {
     std::shared_ptr<const config::Config> current = app->current_config();
@@ -209,6 +211,12 @@ Status App::OpenStorage() {
                       .max_concurrency = flags_.query_max_concurrency,
                       .exemplars = exemplars_.get()},
       *db_, clock_, registry_);
+  probe_logger_ = std::make_unique<Logger>(logger_.With({{"component", "probes"}}));
+  probes_ = std::make_unique<agent::ProbeManager>(
+      agent::ProbeManagerOptions{.storage = db_.get(),
+                                 .registry = &registry_,
+                                 .clock = &clock_,
+                                 .logger = probe_logger_.get()});
   scrape_logger_ = std::make_unique<Logger>(logger_.With({{"component", "scrape manager"}}));
   scrape_ = std::make_unique<scrape::Manager>(
       scrape::ManagerOptions{.storage = db_.get(),
@@ -256,6 +264,11 @@ Status App::Reload() {
     Status s = scrape_->ApplyConfig(*cfg, *internal);
     if (!s.ok()) return fail(s);
   }
+  if (probes_ != nullptr) {
+    // Unchanged probes keep their schedule.
+    Status s = probes_->ApplyConfig(cfg->probes);
+    if (!s.ok()) return fail(s);
+  }
   if (remote_storage_ != nullptr) {
     // Unchanged remote_write queues keep running; changed ones resume from their position.
     Status s = remote_storage_->ApplyConfig(cfg->remote_write, cfg->global.external_labels);
@@ -288,6 +301,7 @@ void App::Shutdown() {
   // Scrape loops stop after the last request that could read them, before storage closes:
   // their series get staleness markers.
   scrape_.reset();
+  probes_.reset();
   // remote_write queues send what the WAL holds (within the grace period) and save their
   // positions; the rest is sent after the next start.
   if (remote_storage_ != nullptr) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "agent/probe_manager.h"
 #include "base/clock.h"
 #include "base/logger.h"
 #include "base/status.h"
@@ -91,6 +92,9 @@ class App {
   // reload leaves its loop running.
   config::HostMetricsConfig host_config_;
   std::shared_ptr<const std::function<void(std::string&)>> host_body_;
+  // Uptime probes (`probes:`), writing into db_; stopped before db_ closes.
+  std::unique_ptr<Logger> probe_logger_;
+  std::unique_ptr<agent::ProbeManager> probes_;
   std::unique_ptr<ingest::OtlpIngester> otlp_;
   // Shared by the web server and the OTLP/HTTP listener (a Registry takes each name once).
   std::unique_ptr<http::ServerMetrics> http_metrics_;

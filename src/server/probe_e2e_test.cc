@@ -1,0 +1,78 @@
+// Uptime probes end to end: the real osprey binary probes another Osprey over HTTP and TCP
+// and a closed port, and the probe series are queryable.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "testing/child_process.h"
+#include "testing/http_client.h"
+#include "testing/osprey_process.h"
+
+namespace osprey::server {
+namespace {
+
+using Json = nlohmann::json;
+using testing::Eventually;
+using testing::HttpGet;
+using testing::OspreyProcess;
+using testing::UrlEncode;
+
+Json Query(int port, std::string_view query) {
+  auto r = HttpGet(port, "/api/v1/query?query=" + UrlEncode(query));
+  if (!r.ok() || r->status != 200) return Json::array();
+  Json j = Json::parse(r->body, nullptr, false);
+  if (j.is_discarded() || !j["data"].is_object()) return Json::array();
+  return j["data"]["result"];
+}
+
+// The value of the one series `query` returns, or "" when not exactly one.
+std::string Value(int port, std::string_view query) {
+  Json v = Query(port, query);
+  return v.size() == 1 ? v[0]["value"][1].get<std::string>() : "";
+}
+
+TEST(ProbeE2eTest, ProbesReportSuccessAndFailure) {
+  auto target = OspreyProcess::Start({.config_yaml = ""});
+  ASSERT_TRUE(target.ok()) << target.status().ToString();
+  const std::string address = "127.0.0.1:" + std::to_string((*target)->port());
+  const std::string closed = "127.0.0.1:" + std::to_string(testing::FreeLocalPort());
+  auto osprey =
+      OspreyProcess::Start({.config_yaml = "probes:\n"
+                                           "  - {name: web, module: http, target: 'http://" +
+                                           address +
+                                           "/-/healthy', interval: 1s, labels: {team: sre}}\n"
+                                           "  - {name: port, module: tcp, target: '" +
+                                           address +
+                                           "', interval: 1s}\n"
+                                           "  - {name: down, module: tcp, target: '" +
+                                           closed + "', interval: 1s}\n"});
+  ASSERT_TRUE(osprey.ok()) << osprey.status().ToString();
+  const int port = (*osprey)->port();
+  ASSERT_TRUE(Eventually([&] {
+    return Value(port, "probe_success{probe=\"web\",team=\"sre\"}") == "1" &&
+           Value(port, "probe_success{probe=\"port\"}") == "1" &&
+           Value(port, "probe_success{probe=\"down\"}") == "0";
+  })) << (*osprey)->Stderr();
+  EXPECT_EQ(Value(port, "probe_http_status_code{probe=\"web\"}"), "200");
+  EXPECT_EQ(Query(port, "probe_http_duration_seconds{probe=\"web\"}").size(), 5u);  // phases
+  Json web = Query(port, "probe_success{probe=\"web\"}");
+  ASSERT_EQ(web.size(), 1u);
+  EXPECT_EQ(web[0]["metric"]["instance"], "http://" + address + "/-/healthy");
+  EXPECT_EQ(web[0]["metric"]["job"], "probe");
+
+  // A bad probe config is refused at start, naming the probe.
+  testing::TempDir dir;
+  const std::string config =
+      dir.WriteFile("bad.yml", "probes:\n  - {name: x, module: ftp, target: 'a:1'}\n");
+  auto bad =
+      OspreyProcess::RunToExit({"--config.file=" + config, "--web.listen-address=127.0.0.1:0",
+                                "--storage.tsdb.path=" + dir.Join("data"),
+                                "--otlp.http-listen-address=", "--otlp.grpc-listen-address="});
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->exit_code, 2);
+  EXPECT_NE(bad->stderr_text.find("(probe \\\"x\\\")"), std::string::npos) << bad->stderr_text;
+}
+
+}  // namespace
+}  // namespace osprey::server
