@@ -48,6 +48,7 @@ Result<Security> LoadSecurity(const std::string& web_config_file) {
   }
   s.auth.basic_auth_users = wc.basic_auth_users;
   s.auth.bearer_tokens = wc.bearer_tokens;
+  s.auth.open_paths = {"/-/healthy", "/status"};  // the status page is public
   return s;
 }
 
@@ -393,6 +394,9 @@ void App::RegisterRoutes() {
   } else {
     RegisterStorageReadRoutes(router_, *storage_api_);
     query_api_->RegisterRoutes(router_);
+    uptime_source_ = std::unique_ptr<UptimeSource>(new UptimeSource{
+        .config = [this] { return current_config(); }, .storage = *db_, .clock = clock_});
+    RegisterUptimeRoutes(router_, *uptime_source_);
   }
   router_.Handle("GET", "/-/healthy",
                  [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });

@@ -30,6 +30,7 @@
 #include "server/otlp_api.h"
 #include "server/query_api.h"
 #include "server/storage_api.h"
+#include "server/uptime_api.h"
 #include "tsdb/db/db.h"
 
 namespace osprey::server {
@@ -95,6 +96,8 @@ class App {
   // Uptime probes (`probes:`), writing into db_; stopped before db_ closes.
   std::unique_ptr<Logger> probe_logger_;
   std::unique_ptr<agent::ProbeManager> probes_;
+  // /api/v1/uptime and /status read the probes of the current config from db_.
+  std::unique_ptr<UptimeSource> uptime_source_;
   std::unique_ptr<ingest::OtlpIngester> otlp_;
   // Shared by the web server and the OTLP/HTTP listener (a Registry takes each name once).
   std::unique_ptr<http::ServerMetrics> http_metrics_;

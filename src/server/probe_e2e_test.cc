@@ -2,6 +2,7 @@
 // and a closed port, and the probe series are queryable.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -60,6 +61,28 @@ TEST(ProbeE2eTest, ProbesReportSuccessAndFailure) {
   ASSERT_EQ(web.size(), 1u);
   EXPECT_EQ(web[0]["metric"]["instance"], "http://" + address + "/-/healthy");
   EXPECT_EQ(web[0]["metric"]["job"], "probe");
+
+  // Uptime from the stored probe_success series, as JSON and as the status page.
+  auto uptime = HttpGet(port, "/api/v1/uptime");
+  ASSERT_TRUE(uptime.ok());
+  ASSERT_EQ(uptime->status, 200) << uptime->body;
+  Json checks = Json::parse(uptime->body)["data"];
+  ASSERT_EQ(checks.size(), 3u) << checks.dump();
+  std::map<std::string, Json> by_name;
+  for (const Json& c : checks) by_name[c["name"].get<std::string>()] = c;
+  EXPECT_EQ(by_name["web"]["state"], "up");
+  EXPECT_EQ(by_name["web"]["availability"]["24h"], 1.0);
+  EXPECT_EQ(by_name["web"]["labels"]["team"], "sre");
+  EXPECT_EQ(by_name["down"]["state"], "down");
+  EXPECT_EQ(by_name["down"]["availability"]["30d"], 0.0);
+  ASSERT_EQ(by_name["web"]["daily"].size(), 90u);
+  EXPECT_EQ(by_name["web"]["daily"][89]["availability"], 1.0);
+  EXPECT_TRUE(by_name["web"]["daily"][0]["availability"].is_null());  // no data 89 days ago
+  auto page = HttpGet(port, "/status");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("<b>web</b>"), std::string::npos);
+  EXPECT_NE(page->body.find("Some checks are down"), std::string::npos);
 
   // A bad probe config is refused at start, naming the probe.
   testing::TempDir dir;
