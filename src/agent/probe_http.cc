@@ -104,6 +104,7 @@ ProbeRun RunProbe(const config::ProbeConfig& config) {
   if (config.module == "http") return RunHttpProbe(config);
   if (config.module == "tcp") return RunTcpProbe(config);
   if (config.module == "dns") return RunDnsProbe(config);
+  if (config.module == "icmp") return RunIcmpProbe(config);
   ProbeRun run;
   run.error = "unknown probe module " + config.module;
   return run;

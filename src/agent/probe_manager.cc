@@ -1,6 +1,7 @@
 #include "agent/probe_manager.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 
 #include "agent/probe_runner.h"
@@ -15,6 +16,8 @@ struct ProbeManager::Probe {
   int64_t offset_ms = 0;
   int64_t next_ms = 0;   // guarded by the manager's mu_
   bool running = false;  // guarded by the manager's mu_
+  // Set once the lack of ICMP privilege was logged at warn level (once per probe).
+  std::atomic<bool> warned_permission{false};
 
   Mutex write_mu;
   bool retired OSPREY_GUARDED_BY(write_mu) = false;
@@ -78,7 +81,7 @@ ProbeManager::~ProbeManager() {
 
 Status ProbeManager::ApplyConfig(const std::vector<config::ProbeConfig>& probes) {
   for (const config::ProbeConfig& p : probes) {
-    if (p.module != "http" && p.module != "tcp" && p.module != "dns") {
+    if (p.module != "http" && p.module != "tcp" && p.module != "dns" && p.module != "icmp") {
       return InvalidArgumentError("probe \"" + p.name + "\": unknown module \"" + p.module + "\"");
     }
     if (p.interval.ms <= 0) {
@@ -167,7 +170,12 @@ void ProbeManager::RunOnce(const std::shared_ptr<Probe>& probe, int64_t start_ms
   const ProbeRun run = RunProbe(probe->config);
   runs_.WithLabels({probe->config.module, run.success ? "success" : "failure"}).Inc();
   if (!run.success && options_.logger != nullptr) {
-    options_.logger->Debug("Probe failed", {{"probe", probe->config.name}, {"err", run.error}});
+    if (run.permission_denied && !probe->warned_permission.exchange(true)) {
+      options_.logger->Warn("Probe cannot run",
+                            {{"probe", probe->config.name}, {"err", run.error}});
+    } else {
+      options_.logger->Debug("Probe failed", {{"probe", probe->config.name}, {"err", run.error}});
+    }
   }
 
   MutexLock lock(probe->write_mu);

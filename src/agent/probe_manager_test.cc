@@ -129,7 +129,7 @@ TEST_F(ProbeManagerTest, ApplyConfigKeepsUnchangedProbesAndRetiresRemovedOnes) {
   for (const model::Sample& s : Samples(series("keep"))) EXPECT_FALSE(model::IsStaleNaN(s.v));
 
   config::ProbeConfig bad = keep;
-  bad.module = "icmp";
+  bad.module = "smtp";
   EXPECT_EQ(manager->ApplyConfig({bad}).code(), StatusCode::kInvalidArgument);
 }
 

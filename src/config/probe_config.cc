@@ -15,6 +15,7 @@ namespace {
 using internal::Quote;
 
 constexpr model::Duration kDefaultProbeTimeout = model::Duration::Seconds(10);
+constexpr int64_t kMaxIcmpPayload = 65000;
 
 // Label names every probe series gets; configured labels may not replace them.
 constexpr std::string_view kReservedLabels[] = {"__name__", "job",    "probe",
@@ -113,6 +114,21 @@ Status DecodeDns(const MappingDecoder& p, ProbeDnsConfig* c) {
   return DecodeRegexList(d, "valid_answers", &c->valid_answers);
 }
 
+Status DecodeIcmp(const MappingDecoder& p, ProbeIcmpConfig* c) {
+  const YamlNode* n = p.Get("icmp");
+  if (n == nullptr) return OkStatus();
+  OSPREY_ASSIGN_OR_RETURN(MappingDecoder d, MappingDecoder::Open(p.doc(), *n, p.ChildPath("icmp"),
+                                                                 {"ip_protocol", "payload_size"}));
+  OSPREY_RETURN_IF_ERROR(d.OptionalOneOf("ip_protocol", {"ip4", "ip6"}, &c->ip_protocol));
+  OSPREY_RETURN_IF_ERROR(d.Optional("payload_size", &c->payload_size));
+  if (c->payload_size < 0 || c->payload_size > kMaxIcmpPayload) {
+    return d.ErrorAt(d.ValueMark("payload_size"),
+                     "invalid payload_size " + std::to_string(c->payload_size) + ": must be 0-" +
+                         std::to_string(kMaxIcmpPayload));
+  }
+  return OkStatus();
+}
+
 // "host:port" with a numeric port 1-65535; the host may be "[v6]".
 bool IsHostPort(std::string_view s) {
   const size_t colon = s.rfind(':');
@@ -144,9 +160,15 @@ Status CheckTarget(const MappingDecoder& p, const ProbeConfig& c) {
       return p.ErrorAt(mark,
                        "invalid target " + Quote(c.target) + " for module dns: must be a name");
     }
+  } else if (c.module == "icmp") {
+    // A name, an IPv4 address or a bare IPv6 address (colons allowed, no port or URL).
+    if (c.target.empty() || c.target.find_first_of(" /[]") != std::string::npos) {
+      return p.ErrorAt(mark, "invalid target " + Quote(c.target) +
+                                 " for module icmp: must be a host name or IP address");
+    }
   }
   // A section for another module is a mistake worth reporting.
-  for (std::string_view other : {"http", "tcp", "dns"}) {
+  for (std::string_view other : {"http", "tcp", "dns", "icmp"}) {
     if (other != c.module && p.Has(other)) {
       return p.ErrorAt(p.KeyMark(other), std::string("section ")
                                              .append(other)
@@ -162,16 +184,12 @@ Result<ProbeConfig> DecodeProbe(const YamlDocument& doc, const YamlNode& node,
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder p,
                           MappingDecoder::Open(doc, node, path,
                                                {"name", "module", "target", "interval", "timeout",
-                                                "labels", "http", "tcp", "dns"}));
+                                                "labels", "http", "tcp", "dns", "icmp"}));
   ProbeConfig c;
   OSPREY_RETURN_IF_ERROR(p.Required("name", &c.name));
   if (c.name.empty()) return p.ErrorAt(p.ValueMark("name"), "probe name must not be empty");
   if (!p.Has("module")) return p.MissingError("module");
   OSPREY_RETURN_IF_ERROR(p.OptionalOneOf("module", {"http", "tcp", "dns", "icmp"}, &c.module));
-  if (c.module == "icmp") {
-    return doc.Error(p.ValueMark("module"), "probe module \"icmp\" is not supported yet",
-                     StatusCode::kUnimplemented);
-  }
   OSPREY_RETURN_IF_ERROR(p.Required("target", &c.target));
   OSPREY_RETURN_IF_ERROR(p.Optional("interval", &c.interval));
   if (c.interval.ms <= 0) {
@@ -197,6 +215,7 @@ Result<ProbeConfig> DecodeProbe(const YamlDocument& doc, const YamlNode& node,
   OSPREY_RETURN_IF_ERROR(DecodeHttp(p, &c.http));
   OSPREY_RETURN_IF_ERROR(DecodeTcp(p, &c.tcp));
   OSPREY_RETURN_IF_ERROR(DecodeDns(p, &c.dns));
+  OSPREY_RETURN_IF_ERROR(DecodeIcmp(p, &c.icmp));
   OSPREY_RETURN_IF_ERROR(CheckTarget(p, c));
   return c;
 }
@@ -293,6 +312,11 @@ void EmitProbeConfig(const ProbeConfig& c, YAML::Emitter& out) {
     out << YAML::Key << "dns" << YAML::Value << YAML::BeginMap;
     internal::WriteStringEntry(out, "query_type", c.dns.query_type);
     EmitStringList("valid_answers", c.dns.valid_answers, out);
+    out << YAML::EndMap;
+  } else if (c.module == "icmp") {
+    out << YAML::Key << "icmp" << YAML::Value << YAML::BeginMap;
+    internal::WriteStringEntry(out, "ip_protocol", c.icmp.ip_protocol);
+    out << YAML::Key << "payload_size" << YAML::Value << c.icmp.payload_size;
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

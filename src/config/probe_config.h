@@ -3,8 +3,9 @@
 //
 //   probes:
 //     - name: api-health            # unique, required
-//       module: http                # http | tcp | dns (icmp: not supported yet)
-//       target: https://api.example.com/healthz   # URL; host:port for tcp; a name for dns
+//       module: http                # http | tcp | dns | icmp
+//       target: https://api.example.com/healthz   # URL; host:port for tcp; a name for dns;
+//                                   # a host name or IP for icmp
 //       interval: 30s               # default 30s
 //       timeout: 10s                # default min(10s, interval); never above interval
 //       labels: {team: payments}
@@ -14,6 +15,7 @@
 //              tls_config: {insecure_skip_verify: false, ca_file: .., cert_file: .., key_file: ..}}
 //       tcp: {send: "PING\n", expect: "PONG", tls: false, tls_config: {..}}
 //       dns: {query_type: A, valid_answers: ["127\\.0\\.0\\.1"]}   # A or AAAA
+//       icmp: {ip_protocol: ip4, payload_size: 56}   # ip4 | ip6; payload 0-65000 bytes
 //
 // Errors name file:line:column and the probe: `osprey.yml:4:13: invalid value "ftp" for module
 // in probes[0] ("api-health"): must be one of "http", "tcp", "dns", "icmp"`.
@@ -71,9 +73,15 @@ struct ProbeDnsConfig {
   friend bool operator==(const ProbeDnsConfig&, const ProbeDnsConfig&) = default;
 };
 
+struct ProbeIcmpConfig {
+  std::string ip_protocol = "ip4";  // ip4 or ip6: the address family the target resolves to.
+  int64_t payload_size = 56;        // Bytes after the 8-byte ICMP header, 0-65000.
+  friend bool operator==(const ProbeIcmpConfig&, const ProbeIcmpConfig&) = default;
+};
+
 struct ProbeConfig {
   std::string name;
-  std::string module;  // "http", "tcp" or "dns".
+  std::string module;  // "http", "tcp", "dns" or "icmp".
   std::string target;
   model::Duration interval = model::Duration::Seconds(30);
   model::Duration timeout = model::Duration::Seconds(10);
@@ -81,6 +89,7 @@ struct ProbeConfig {
   ProbeHttpConfig http;
   ProbeTcpConfig tcp;
   ProbeDnsConfig dns;
+  ProbeIcmpConfig icmp;
   friend bool operator==(const ProbeConfig&, const ProbeConfig&) = default;
 };
 

@@ -77,11 +77,6 @@ TEST(ProbeConfigTest, ErrorsNameThePlaceAndTheProbe) {
   EXPECT_NE(e.find("\"ftp\""), std::string::npos) << e;
   EXPECT_NE(e.find("(probe \"api\")"), std::string::npos) << e;
 
-  e = ErrorOf("probes:\n  - name: ping\n    module: icmp\n    target: 10.0.0.1\n");
-  EXPECT_NE(e.find("not supported yet"), std::string::npos) << e;
-  EXPECT_EQ(ParseConfig("probes: [{name: p, module: icmp, target: h}]", "o").status().code(),
-            StatusCode::kUnimplemented);
-
   e = ErrorOf(
       "probes:\n  - {name: a, module: http, target: 'http://x'}\n  - {name: a, module: tcp, "
       "target: 'h:1'}\n");
@@ -109,6 +104,45 @@ TEST(ProbeConfigTest, ErrorsNameThePlaceAndTheProbe) {
   EXPECT_NE(e.find("missing required field \"name\""), std::string::npos) << e;
   e = ErrorOf("probes: [{name: a, module: tcp, target: 'h:1', tcp: {sned: x}}]\n");
   EXPECT_NE(e.find("unknown field \"sned\" in probes[0].tcp"), std::string::npos) << e;
+}
+
+TEST(ProbeConfigTest, IcmpDefaultsAndRoundTrip) {
+  auto c = ParseConfig(
+      "probes:\n"
+      "  - {name: gw, module: icmp, target: 10.0.0.1}\n"
+      "  - {name: v6, module: icmp, target: 'fe80::1', icmp: {ip_protocol: ip6, payload_size: 0}}\n"
+      "  - {name: host, module: icmp, target: db.example.com, icmp: {payload_size: 1400}}\n",
+      "osprey.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->probes.size(), 3u);
+  EXPECT_EQ(c->probes[0].icmp.ip_protocol, "ip4");
+  EXPECT_EQ(c->probes[0].icmp.payload_size, 56);
+  EXPECT_EQ(c->probes[1].icmp.ip_protocol, "ip6");
+  EXPECT_EQ(c->probes[1].icmp.payload_size, 0);
+  EXPECT_EQ(c->probes[2].icmp.payload_size, 1400);
+  auto again = ParseConfig(c->ToYaml(), "effective.yml");
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << c->ToYaml();
+  EXPECT_EQ(again->probes, c->probes);
+}
+
+TEST(ProbeConfigTest, IcmpErrors) {
+  std::string e =
+      ErrorOf("probes:\n  - {name: p, module: icmp, target: h, icmp: {ip_protocol: ip5}}\n");
+  EXPECT_NE(e.find("\"ip5\""), std::string::npos) << e;
+  EXPECT_NE(e.find("(probe \"p\")"), std::string::npos) << e;
+  e = ErrorOf("probes:\n  - {name: p, module: icmp, target: h, icmp: {payload_size: 70000}}\n");
+  EXPECT_NE(e.find("invalid payload_size 70000: must be 0-65000"), std::string::npos) << e;
+  EXPECT_NE(e.find("osprey.yml:2:"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: icmp, target: h, icmp: {payload_size: -1}}]\n");
+  EXPECT_NE(e.find("invalid payload_size -1"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: icmp, target: h, icmp: {size: 1}}]\n");
+  EXPECT_NE(e.find("unknown field \"size\" in probes[0].icmp"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: icmp, target: 'http://h/'}]\n");
+  EXPECT_NE(e.find("must be a host name or IP address"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: tcp, target: 'h:1', icmp: {}}]\n");
+  EXPECT_NE(e.find("does not apply to module tcp"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: icmp, target: h, dns: {}}]\n");
+  EXPECT_NE(e.find("does not apply to module icmp"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "agent/host_collector.h"
+#include "agent/probe_runner.h"
 #include "base/strings.h"
 #include "http/response.h"
 #include "metrics/build_info.h"
@@ -50,6 +51,17 @@ Result<Security> LoadSecurity(const std::string& web_config_file) {
   s.auth.bearer_tokens = wc.bearer_tokens;
   s.auth.open_paths = {"/-/healthy", "/status"};  // the status page is public
   return s;
+}
+
+// ICMP probes need a raw or ping socket: refuse a config that has them when neither can be
+// opened, naming the probe and what to change.
+Status CheckIcmpProbes(const config::Config& cfg) {
+  for (const config::ProbeConfig& p : cfg.probes) {
+    if (p.module != "icmp") continue;
+    Status s = agent::CheckIcmpAvailable(p.icmp.ip_protocol == "ip6");
+    if (!s.ok()) return s.Annotate("probe \"" + p.name + "\"");
+  }
+  return OkStatus();
 }
 
 int ThreadCount() {
@@ -136,6 +148,8 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
     if (!internal.ok()) return Status(StatusCode::kInvalidArgument, internal.status().message());
     Status scraping = app->scrape_->ApplyConfig(*current, *internal);
     if (!scraping.ok()) return Status(StatusCode::kInvalidArgument, scraping.message());
+    Status icmp = CheckIcmpProbes(*current);
+    if (!icmp.ok()) return Status(StatusCode::kInvalidArgument, icmp.message());
     Status probing = app->probes_->ApplyConfig(current->probes);
     if (!probing.ok()) return Status(StatusCode::kInvalidArgument, probing.message());
   }
@@ -267,7 +281,8 @@ Status App::Reload() {
   }
   if (probes_ != nullptr) {
     // Unchanged probes keep their schedule.
-    Status s = probes_->ApplyConfig(cfg->probes);
+    Status s = CheckIcmpProbes(*cfg);
+    if (s.ok()) s = probes_->ApplyConfig(cfg->probes);
     if (!s.ok()) return fail(s);
   }
   if (remote_storage_ != nullptr) {
