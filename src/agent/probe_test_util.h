@@ -23,6 +23,7 @@
 #include "metrics/registry.h"
 #include "model/matcher.h"
 #include "storage/metrics.h"
+#include "testing/storage_dump.h"
 #include "testing/temp_dir.h"
 
 namespace osprey::agent::testing {
@@ -171,22 +172,6 @@ inline config::ProbeConfig Probe(std::string name, std::string module, std::stri
   return c;
 }
 
-// Every series (as its label string) with its samples.
-inline std::map<std::string, std::vector<model::Sample>> Dump(storage::Queryable& q) {
-  std::map<std::string, std::vector<model::Sample>> out;
-  auto querier = q.NewQuerier({model::kMinTimestamp, model::kMaxTimestamp});
-  EXPECT_TRUE(querier.ok());
-  if (!querier.ok()) return out;
-  const model::Matcher all =
-      model::Matcher::MustCreate(model::MatchType::kRegexMatch, "__name__", ".+");
-  auto set = (*querier)->Select(storage::SelectHints{}, std::span<const model::Matcher>(&all, 1));
-  while (set->Next()) {
-    auto& samples = out[set->At().labels().ToString()];
-    auto it = set->At().Iterator();
-    while (it->Next()) samples.push_back(it->At());
-  }
-  EXPECT_TRUE(set->status().ok());
-  return out;
-}
+using osprey::testing::Dump;
 
 }  // namespace osprey::agent::testing

@@ -9,8 +9,8 @@
 
 #include "http/router.h"
 #include "http/server.h"
-#include "scrape/scrape_test_util.h"
 #include "storage/mem_storage.h"
+#include "testing/storage_dump.h"
 
 namespace osprey::scrape {
 namespace {

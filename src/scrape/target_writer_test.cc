@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "scrape/scrape_test_util.h"
 #include "storage/mem_storage.h"
+#include "testing/storage_dump.h"
 
 namespace osprey::scrape {
 namespace {

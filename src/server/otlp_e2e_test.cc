@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "testing/api_query.h"
 #include "testing/child_process.h"
 #include "testing/http_client.h"
 #include "testing/osprey_process.h"
@@ -38,21 +39,12 @@ namespace {
 using Json = nlohmann::json;
 using testing::HttpGet;
 using testing::HttpPost;
+using testing::InstantQuery;
 using testing::OspreyProcess;
-using testing::UrlEncode;
-
-// The instant vector of `query`, or an empty array.
-Json Query(int port, std::string_view query) {
-  auto r = HttpGet(port, "/api/v1/query?query=" + UrlEncode(query));
-  if (!r.ok() || r->status != 200) return Json::array();
-  Json j = Json::parse(r->body, nullptr, false);
-  if (j.is_discarded() || !j["data"].is_object()) return Json::array();
-  return j["data"]["result"];
-}
 
 // The value of the single series `query` returns, as text ("" when not exactly one).
 std::string Value(int port, const std::string& query) {
-  Json v = Query(port, query);
+  Json v = InstantQuery(port, query);
   if (!v.is_array() || v.size() != 1) return "series: " + v.dump();
   return v[0]["value"][1].get<std::string>();
 }

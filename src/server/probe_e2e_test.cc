@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "testing/api_query.h"
 #include "testing/child_process.h"
 #include "testing/http_client.h"
 #include "testing/osprey_process.h"
@@ -16,20 +17,12 @@ namespace {
 using Json = nlohmann::json;
 using testing::Eventually;
 using testing::HttpGet;
+using testing::InstantQuery;
 using testing::OspreyProcess;
-using testing::UrlEncode;
-
-Json Query(int port, std::string_view query) {
-  auto r = HttpGet(port, "/api/v1/query?query=" + UrlEncode(query));
-  if (!r.ok() || r->status != 200) return Json::array();
-  Json j = Json::parse(r->body, nullptr, false);
-  if (j.is_discarded() || !j["data"].is_object()) return Json::array();
-  return j["data"]["result"];
-}
 
 // The value of the one series `query` returns, or "" when not exactly one.
 std::string Value(int port, std::string_view query) {
-  Json v = Query(port, query);
+  Json v = InstantQuery(port, query);
   return v.size() == 1 ? v[0]["value"][1].get<std::string>() : "";
 }
 
@@ -56,8 +49,8 @@ TEST(ProbeE2eTest, ProbesReportSuccessAndFailure) {
            Value(port, "probe_success{probe=\"down\"}") == "0";
   })) << (*osprey)->Stderr();
   EXPECT_EQ(Value(port, "probe_http_status_code{probe=\"web\"}"), "200");
-  EXPECT_EQ(Query(port, "probe_http_duration_seconds{probe=\"web\"}").size(), 5u);  // phases
-  Json web = Query(port, "probe_success{probe=\"web\"}");
+  EXPECT_EQ(InstantQuery(port, "probe_http_duration_seconds{probe=\"web\"}").size(), 5u);  // phases
+  Json web = InstantQuery(port, "probe_success{probe=\"web\"}");
   ASSERT_EQ(web.size(), 1u);
   EXPECT_EQ(web[0]["metric"]["instance"], "http://" + address + "/-/healthy");
   EXPECT_EQ(web[0]["metric"]["job"], "probe");

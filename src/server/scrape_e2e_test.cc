@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "testing/api_query.h"
 #include "testing/child_process.h"
 #include "testing/http_client.h"
 #include "testing/osprey_process.h"
@@ -23,6 +24,7 @@ using Json = nlohmann::json;
 using testing::ChildProcess;
 using testing::Eventually;
 using testing::HttpGet;
+using testing::InstantQuery;
 using testing::OspreyProcess;
 using testing::UrlEncode;
 
@@ -31,13 +33,6 @@ Json GetJson(int port, const std::string& target) {
   if (!r.ok() || r->status != 200) return Json();
   Json j = Json::parse(r->body, nullptr, false);
   return j.is_discarded() ? Json() : j["data"];
-}
-
-// The instant vector of `query`, or an empty array.
-Json Query(int port, std::string_view query) {
-  Json data = GetJson(port, "/api/v1/query?query=" + UrlEncode(query));
-  if (!data.is_object()) return Json::array();
-  return data["result"];
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
@@ -89,13 +84,14 @@ TEST_F(ScrapeE2eTest, ScrapesNodeExporterAndItselfWithFileSd) {
 
   // node_exporter's data is queryable with the target labels.
   ASSERT_TRUE(Eventually([&] {
-    Json up = Query(port, "up{job=\"node\",env=\"e2e\"}");
+    Json up = InstantQuery(port, "up{job=\"node\",env=\"e2e\"}");
     return up.size() == 1 && up[0]["value"][1] == "1";
   })) << (*osprey)->Stderr();
   ASSERT_TRUE(Eventually([&] {
-    return !Query(port, "rate(node_cpu_seconds_total{job=\"node\",mode=\"idle\"}[5s])").empty();
+    return !InstantQuery(port, "rate(node_cpu_seconds_total{job=\"node\",mode=\"idle\"}[5s])")
+                .empty();
   }));
-  Json mem = Query(port, "node_memory_MemTotal_bytes");
+  Json mem = InstantQuery(port, "node_memory_MemTotal_bytes");
   ASSERT_EQ(mem.size(), 1u);
   EXPECT_EQ(mem[0]["metric"]["instance"], "127.0.0.1:" + std::to_string(ne_port));
   EXPECT_GT(std::stod(mem[0]["value"][1].get<std::string>()), 0);
@@ -104,7 +100,7 @@ TEST_F(ScrapeE2eTest, ScrapesNodeExporterAndItselfWithFileSd) {
   WriteFile(sd_file, "[{\"targets\": [\"127.0.0.1:" + std::to_string(port) +
                          "\"], \"labels\": {\"role\": \"self\"}}]");
   ASSERT_TRUE(Eventually([&] {
-    Json up = Query(port, "up{job=\"self\",role=\"self\"}");
+    Json up = InstantQuery(port, "up{job=\"self\",role=\"self\"}");
     return up.size() == 1 && up[0]["value"][1] == "1";
   })) << (*osprey)->Stderr();
 
@@ -139,20 +135,20 @@ TEST_F(ScrapeE2eTest, ScrapesNodeExporterAndItselfWithFileSd) {
            !t[0]["lastError"].get<std::string>().empty();
   }));
   ASSERT_TRUE(Eventually([&] {
-    Json up = Query(port, "up{job=\"node\"}");
+    Json up = InstantQuery(port, "up{job=\"node\"}");
     return up.size() == 1 && up[0]["value"][1] == "0";
   }));
   // Its series went stale at the failed scrape: an instant query no longer returns them.
-  EXPECT_TRUE(Query(port, "node_memory_MemTotal_bytes").empty());
+  EXPECT_TRUE(InstantQuery(port, "node_memory_MemTotal_bytes").empty());
 
   // Reload without the node job: its report series go stale too; self keeps running.
   WriteFile((*osprey)->config_path(), "scrape_configs:\n" + sd_job);
   auto reload = testing::HttpPost(port, "/-/reload", "");
   ASSERT_TRUE(reload.ok());
   ASSERT_EQ(reload->status, 200) << reload->body;
-  ASSERT_TRUE(Eventually([&] { return Query(port, "up{job=\"node\"}").empty(); }));
+  ASSERT_TRUE(Eventually([&] { return InstantQuery(port, "up{job=\"node\"}").empty(); }));
   EXPECT_EQ(GetJson(port, "/api/v1/targets")["activeTargets"].size(), 1u);
-  EXPECT_EQ(Query(port, "up{job=\"self\"}").size(), 1u);
+  EXPECT_EQ(InstantQuery(port, "up{job=\"self\"}").size(), 1u);
 }
 
 TEST_F(ScrapeE2eTest, UnreachableTargetIsDownWithTheReason) {
@@ -173,7 +169,7 @@ TEST_F(ScrapeE2eTest, UnreachableTargetIsDownWithTheReason) {
   EXPECT_NE(t["lastError"].get<std::string>().find("127.0.0.1:" + std::to_string(closed)),
             std::string::npos)
       << t.dump();
-  Json up = Query(port, "up{job=\"closed\"}");
+  Json up = InstantQuery(port, "up{job=\"closed\"}");
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0]["value"][1], "0");
 }
@@ -214,12 +210,12 @@ TEST(PrometheusRemoteWriteE2eTest, PrometheusRemoteWritesIntoOsprey) {
 
   ASSERT_TRUE(Eventually(
       [&] {
-        Json up = Query(port, "up{job=\"prom\"}");
+        Json up = InstantQuery(port, "up{job=\"prom\"}");
         return up.size() == 1 && up[0]["value"][1] == "1";
       },
       std::chrono::seconds(60)))
       << (*prom)->Log();
-  Json info = Query(port, "prometheus_build_info{job=\"prom\"}");
+  Json info = InstantQuery(port, "prometheus_build_info{job=\"prom\"}");
   ASSERT_EQ(info.size(), 1u);
   EXPECT_EQ(info[0]["metric"]["instance"], "127.0.0.1:" + std::to_string(prom_port));
   // The receiver counted what it accepted.
@@ -237,11 +233,11 @@ TEST(HostMetricsE2eTest, BuiltInHostMetricsAreQueryable) {
   ASSERT_TRUE(osprey.ok()) << osprey.status().ToString();
   const int port = (*osprey)->port();
   ASSERT_TRUE(Eventually([&] {
-    Json mem = Query(port, "node_memory_MemTotal_bytes{job=\"node\",env=\"e2e\"}");
+    Json mem = InstantQuery(port, "node_memory_MemTotal_bytes{job=\"node\",env=\"e2e\"}");
     return mem.size() == 1 && std::stod(mem[0]["value"][1].get<std::string>()) > 0;
   })) << (*osprey)->Stderr();
-  EXPECT_FALSE(Query(port, "node_cpu_seconds_total{mode=\"idle\"}").empty());
-  Json up = Query(port, "up{job=\"node\"}");
+  EXPECT_FALSE(InstantQuery(port, "node_cpu_seconds_total{mode=\"idle\"}").empty());
+  Json up = InstantQuery(port, "up{job=\"node\"}");
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0]["value"][1], "1");
   Json t = GetJson(port, "/api/v1/targets?scrapePool=node")["activeTargets"];
@@ -281,7 +277,7 @@ TEST(AgentModeE2eTest, AgentScrapesAndForwardsWithoutLocalQueries) {
   ASSERT_TRUE(agent.ok()) << agent.status().ToString();
   const int central_port = (*central)->port();
   ASSERT_TRUE(Eventually([&] {
-    Json up = Query(central_port, "up{job=\"central\"}");
+    Json up = InstantQuery(central_port, "up{job=\"central\"}");
     return up.size() == 1 && up[0]["value"][1] == "1";
   })) << (*agent)->Stderr();
   auto local = HttpGet((*agent)->port(), "/api/v1/query?query=up");

@@ -1,19 +1,19 @@
-// Test helpers for the scrape tests: reading back everything a storage holds.
+// Test helper: everything a storage holds, read back through its Querier.
 #pragma once
 
 #include <gtest/gtest.h>
 
-#include <bit>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "model/matcher.h"
 #include "storage/metrics.h"
 
-namespace osprey::scrape::testing {
+namespace osprey::testing {
 
-// Every series (as its label string) with its samples.
+// Every series (as its label string) with its samples, in time order.
 inline std::map<std::string, std::vector<model::Sample>> Dump(storage::Queryable& q) {
   std::map<std::string, std::vector<model::Sample>> out;
   auto querier = q.NewQuerier({model::kMinTimestamp, model::kMaxTimestamp});
@@ -31,4 +31,4 @@ inline std::map<std::string, std::vector<model::Sample>> Dump(storage::Queryable
   return out;
 }
 
-}  // namespace osprey::scrape::testing
+}  // namespace osprey::testing
