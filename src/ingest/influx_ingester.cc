@@ -14,7 +14,6 @@ namespace osprey::ingest {
 namespace {
 
 // Scratch objects kept for reuse; more concurrent requests than this allocate their own.
-constexpr size_t kMaxPooledScratch = 16;
 
 bool IsNameChar(char c, bool allow_colon) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -244,25 +243,8 @@ InfluxIngester::InfluxIngester(storage::Appendable& appendable, IngestMetrics& m
 
 InfluxIngester::~InfluxIngester() = default;
 
-std::unique_ptr<InfluxIngester::Scratch> InfluxIngester::AcquireScratch() {
-  {
-    MutexLock lock(mu_);
-    if (!scratch_pool_.empty()) {
-      std::unique_ptr<Scratch> s = std::move(scratch_pool_.back());
-      scratch_pool_.pop_back();
-      return s;
-    }
-  }
-  return std::make_unique<Scratch>();
-}
-
-void InfluxIngester::ReleaseScratch(std::unique_ptr<Scratch> scratch) {
-  MutexLock lock(mu_);
-  if (scratch_pool_.size() < kMaxPooledScratch) scratch_pool_.push_back(std::move(scratch));
-}
-
 InfluxWriteResult InfluxIngester::Write(std::string_view body, const InfluxWriteRequest& request) {
-  std::unique_ptr<Scratch> scratch = AcquireScratch();
+  std::unique_ptr<Scratch> scratch = scratch_pool_.Acquire();
   std::unique_ptr<storage::Appender> app = appendable_.NewAppender();
   InfluxWriteResult result;
   PointWriter writer(*this, *app, *scratch, request, result);
@@ -271,7 +253,7 @@ InfluxWriteResult InfluxIngester::Write(std::string_view body, const InfluxWrite
   if (Status committed = app->Commit(); !committed.ok()) {
     result.outcome.CommitFailed(std::move(committed));
   }
-  ReleaseScratch(std::move(scratch));
+  scratch_pool_.Release(std::move(scratch));
   if (result.lines_accepted > 0) lines_accepted_.Inc(static_cast<double>(result.lines_accepted));
   if (result.lines_rejected > 0) lines_rejected_.Inc(static_cast<double>(result.lines_rejected));
   metrics_.Record(kProtocolInflux, result.outcome);

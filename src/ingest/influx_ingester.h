@@ -37,6 +37,7 @@
 #include "base/thread_annotations.h"
 #include "ingest/influx_parser.h"
 #include "ingest/ingest_metrics.h"
+#include "ingest/internal/scratch_pool.h"
 #include "ingest/label_checks.h"
 #include "ingest/series_hint_cache.h"
 #include "ingest/write_outcome.h"
@@ -108,9 +109,6 @@ class InfluxIngester {
   struct Scratch;
   class PointWriter;
 
-  std::unique_ptr<Scratch> AcquireScratch() OSPREY_EXCLUDES(mu_);
-  void ReleaseScratch(std::unique_ptr<Scratch> scratch) OSPREY_EXCLUDES(mu_);
-
   storage::Appendable& appendable_;
   IngestMetrics& metrics_;
   metrics::Family<metrics::Counter>& lines_;
@@ -121,8 +119,8 @@ class InfluxIngester {
   const model::Labels no_labels_;
   SeriesHintCache hint_cache_;
 
-  Mutex mu_;
-  std::vector<std::unique_ptr<Scratch>> scratch_pool_ OSPREY_GUARDED_BY(mu_);
+  // Decoders and buffers of finished requests, reused to avoid allocating per request.
+  internal::ScratchPool<Scratch> scratch_pool_;
 };
 
 }  // namespace osprey::ingest

@@ -10,7 +10,6 @@ namespace osprey::ingest {
 namespace {
 
 // Scratch objects kept for reuse; more concurrent requests than this allocate their own.
-constexpr size_t kMaxPooledScratch = 16;
 
 }  // namespace
 
@@ -25,26 +24,13 @@ OtlpIngester::OtlpIngester(storage::Appendable& appendable, IngestMetrics& metri
 
 OtlpIngester::~OtlpIngester() = default;
 
-std::unique_ptr<OtlpIngester::Scratch> OtlpIngester::AcquireScratch() {
-  {
-    MutexLock lock(pool_mu_);
-    if (!scratch_pool_.empty()) {
-      std::unique_ptr<Scratch> s = std::move(scratch_pool_.back());
-      scratch_pool_.pop_back();
-      return s;
-    }
-  }
-  return std::make_unique<Scratch>();
-}
-
 void OtlpIngester::ReleaseScratch(std::unique_ptr<Scratch> scratch) {
   scratch->request.Clear();
-  MutexLock lock(pool_mu_);
-  if (scratch_pool_.size() < kMaxPooledScratch) scratch_pool_.push_back(std::move(scratch));
+  scratch_pool_.Release(std::move(scratch));
 }
 
 Result<WriteOutcome> OtlpIngester::Ingest(std::string_view body, OtlpEncoding encoding) {
-  std::unique_ptr<Scratch> scratch = AcquireScratch();
+  std::unique_ptr<Scratch> scratch = scratch_pool_.Acquire();
   Status decoded = encoding == OtlpEncoding::kProtobuf
                        ? DecodeOtlpProtobuf(body, scratch->request)
                        : scratch->json.Decode(body, scratch->request);

@@ -42,6 +42,7 @@
 #include "base/status.h"
 #include "base/thread_annotations.h"
 #include "ingest/ingest_metrics.h"
+#include "ingest/internal/scratch_pool.h"
 #include "ingest/otlp_delta.h"
 #include "ingest/otlp_request.h"
 #include "ingest/write_outcome.h"
@@ -91,8 +92,8 @@ class OtlpIngester {
   struct Scratch;
   class Translator;
 
-  std::unique_ptr<Scratch> AcquireScratch() OSPREY_EXCLUDES(pool_mu_);
-  void ReleaseScratch(std::unique_ptr<Scratch> scratch) OSPREY_EXCLUDES(pool_mu_);
+  // Clears the decoded request and returns the scratch to the pool.
+  void ReleaseScratch(std::unique_ptr<Scratch> scratch);
   WriteOutcome Translate(const OtlpMetricsRequest& request, OtlpDeltaAccumulator* delta);
 
   storage::Appendable& appendable_;
@@ -102,8 +103,8 @@ class OtlpIngester {
   mutable Mutex delta_mu_;
   OtlpDeltaAccumulator delta_ OSPREY_GUARDED_BY(delta_mu_);
 
-  Mutex pool_mu_;
-  std::vector<std::unique_ptr<Scratch>> scratch_pool_ OSPREY_GUARDED_BY(pool_mu_);
+  // Decoders and buffers of finished requests, reused to avoid allocating per request.
+  internal::ScratchPool<Scratch> scratch_pool_;
 };
 
 }  // namespace osprey::ingest

@@ -11,7 +11,6 @@ namespace osprey::ingest {
 namespace {
 
 // Scratch objects kept for reuse; more concurrent requests than this allocate their own.
-constexpr size_t kMaxPooledScratch = 16;
 
 }  // namespace
 
@@ -104,30 +103,13 @@ RemoteWriteIngester::RemoteWriteIngester(storage::Appendable& appendable, Ingest
 
 RemoteWriteIngester::~RemoteWriteIngester() = default;
 
-std::unique_ptr<RemoteWriteIngester::Scratch> RemoteWriteIngester::AcquireScratch() {
-  {
-    MutexLock lock(mu_);
-    if (!scratch_pool_.empty()) {
-      std::unique_ptr<Scratch> s = std::move(scratch_pool_.back());
-      scratch_pool_.pop_back();
-      return s;
-    }
-  }
-  return std::make_unique<Scratch>();
-}
-
-void RemoteWriteIngester::ReleaseScratch(std::unique_ptr<Scratch> scratch) {
-  MutexLock lock(mu_);
-  if (scratch_pool_.size() < kMaxPooledScratch) scratch_pool_.push_back(std::move(scratch));
-}
-
 Result<WriteOutcome> RemoteWriteIngester::Ingest(std::string_view request) {
-  std::unique_ptr<Scratch> scratch = AcquireScratch();
+  std::unique_ptr<Scratch> scratch = scratch_pool_.Acquire();
   std::unique_ptr<storage::Appender> app = appendable_.NewAppender();
   WriteOutcome outcome;
   SeriesVisitor visitor(*this, *app, outcome);
   Status decoded = scratch->decoder.Decode(request, visitor);
-  ReleaseScratch(std::move(scratch));
+  scratch_pool_.Release(std::move(scratch));
   metrics_.RecordHintCache(kProtocolRemoteWrite, visitor.hits(), visitor.misses());
   if (!decoded.ok()) {
     app->Rollback();

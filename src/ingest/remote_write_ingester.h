@@ -29,6 +29,7 @@
 #include "base/status.h"
 #include "base/thread_annotations.h"
 #include "ingest/ingest_metrics.h"
+#include "ingest/internal/scratch_pool.h"
 #include "ingest/label_checks.h"
 #include "ingest/series_hint_cache.h"
 #include "ingest/write_outcome.h"
@@ -64,9 +65,6 @@ class RemoteWriteIngester {
   struct Scratch;
   class SeriesVisitor;
 
-  std::unique_ptr<Scratch> AcquireScratch() OSPREY_EXCLUDES(mu_);
-  void ReleaseScratch(std::unique_ptr<Scratch> scratch) OSPREY_EXCLUDES(mu_);
-
   storage::Appendable& appendable_;
   IngestMetrics& metrics_;
   const LabelLimits limits_;
@@ -74,9 +72,8 @@ class RemoteWriteIngester {
   const model::Labels no_labels_;
   SeriesHintCache hint_cache_;
 
-  Mutex mu_;
   // Decoders and buffers of finished requests, reused to avoid allocating per request.
-  std::vector<std::unique_ptr<Scratch>> scratch_pool_ OSPREY_GUARDED_BY(mu_);
+  internal::ScratchPool<Scratch> scratch_pool_;
 };
 
 }  // namespace osprey::ingest
