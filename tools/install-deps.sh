@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 openssl curl
   # real peers started by tests: promtool and Prometheus, node_exporter
   prometheus prometheus-node-exporter
+  # a DNS server for the dns probe tests
+  dnsmasq-base
 )
 # The OpenTelemetry SDK tests run on Node.js with npm; a machine may have them from
 # elsewhere (nodesource), so Debian's packages are only added when npm is absent.

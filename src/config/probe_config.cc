@@ -108,10 +108,37 @@ Status DecodeTcp(const MappingDecoder& p, ProbeTcpConfig* c) {
 Status DecodeDns(const MappingDecoder& p, ProbeDnsConfig* c) {
   const YamlNode* n = p.Get("dns");
   if (n == nullptr) return OkStatus();
-  OSPREY_ASSIGN_OR_RETURN(MappingDecoder d, MappingDecoder::Open(p.doc(), *n, p.ChildPath("dns"),
-                                                                 {"query_type", "valid_answers"}));
-  OSPREY_RETURN_IF_ERROR(d.OptionalOneOf("query_type", {"A", "AAAA"}, &c->query_type));
-  return DecodeRegexList(d, "valid_answers", &c->valid_answers);
+  OSPREY_ASSIGN_OR_RETURN(
+      MappingDecoder d, MappingDecoder::Open(p.doc(), *n, p.ChildPath("dns"),
+                                             {"query_type", "query_name", "transport_protocol",
+                                              "valid_rcodes", "valid_answers", "invalid_answers"}));
+  OSPREY_RETURN_IF_ERROR(d.OptionalOneOf(
+      "query_type", {"A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT", "ANY"},
+      &c->query_type));
+  OSPREY_RETURN_IF_ERROR(d.Optional("query_name", &c->query_name));
+  if (c->query_name.size() > 253 || c->query_name.find_first_of(" /:") != std::string::npos) {
+    return d.ErrorAt(d.ValueMark("query_name"),
+                     "invalid query_name " + Quote(c->query_name) + ": must be a DNS name");
+  }
+  OSPREY_RETURN_IF_ERROR(
+      d.OptionalOneOf("transport_protocol", {"udp", "tcp"}, &c->transport_protocol));
+  if (const YamlNode* codes = d.Get("valid_rcodes")) {
+    std::vector<std::string> names;
+    OSPREY_RETURN_IF_ERROR(DecodeValue(p.doc(), *codes, "valid_rcodes", &names));
+    static constexpr std::string_view kRcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+                                                   "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+                                                   "NXRRSET", "NOTAUTH", "NOTZONE"};
+    for (const std::string& name : names) {
+      if (std::find(std::begin(kRcodes), std::end(kRcodes), name) == std::end(kRcodes)) {
+        return d.ErrorAt(d.ValueMark("valid_rcodes"),
+                         "invalid rcode " + Quote(name) +
+                             " in valid_rcodes: must be NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...");
+      }
+    }
+    if (!names.empty()) c->valid_rcodes = std::move(names);
+  }
+  OSPREY_RETURN_IF_ERROR(DecodeRegexList(d, "valid_answers", &c->valid_answers));
+  return DecodeRegexList(d, "invalid_answers", &c->invalid_answers);
 }
 
 Status DecodeIcmp(const MappingDecoder& p, ProbeIcmpConfig* c) {
@@ -156,7 +183,14 @@ Status CheckTarget(const MappingDecoder& p, const ProbeConfig& c) {
                        "invalid target " + Quote(c.target) + " for module tcp: must be host:port");
     }
   } else if (c.module == "dns") {
-    if (c.target.find_first_of(" /:") != std::string::npos) {
+    if (!c.dns.query_name.empty()) {
+      // The target is the server: host, host:port, [v6] or [v6]:port.
+      if (c.target.empty() || c.target.find_first_of(" /") != std::string::npos) {
+        return p.ErrorAt(mark, "invalid target " + Quote(c.target) +
+                                   " for module dns with query_name: must be a DNS server "
+                                   "(host or host:port)");
+      }
+    } else if (c.target.empty() || c.target.find_first_of(" /:") != std::string::npos) {
       return p.ErrorAt(mark,
                        "invalid target " + Quote(c.target) + " for module dns: must be a name");
     }
@@ -311,7 +345,11 @@ void EmitProbeConfig(const ProbeConfig& c, YAML::Emitter& out) {
   } else if (c.module == "dns") {
     out << YAML::Key << "dns" << YAML::Value << YAML::BeginMap;
     internal::WriteStringEntry(out, "query_type", c.dns.query_type);
+    if (!c.dns.query_name.empty()) internal::WriteStringEntry(out, "query_name", c.dns.query_name);
+    internal::WriteStringEntry(out, "transport_protocol", c.dns.transport_protocol);
+    EmitStringList("valid_rcodes", c.dns.valid_rcodes, out);
     EmitStringList("valid_answers", c.dns.valid_answers, out);
+    EmitStringList("invalid_answers", c.dns.invalid_answers, out);
     out << YAML::EndMap;
   } else if (c.module == "icmp") {
     out << YAML::Key << "icmp" << YAML::Value << YAML::BeginMap;

@@ -14,7 +14,9 @@
 //              follow_redirects: true,
 //              tls_config: {insecure_skip_verify: false, ca_file: .., cert_file: .., key_file: ..}}
 //       tcp: {send: "PING\n", expect: "PONG", tls: false, tls_config: {..}}
-//       dns: {query_type: A, valid_answers: ["127\\.0\\.0\\.1"]}   # A or AAAA
+//       dns: {query_type: MX, query_name: example.com,   # target is then the DNS server
+//             transport_protocol: udp, valid_rcodes: [NOERROR],
+//             valid_answers: ["mail\\."], invalid_answers: []}
 //       icmp: {ip_protocol: ip4, payload_size: 56}   # ip4 | ip6; payload 0-65000 bytes
 //
 // Errors name file:line:column and the probe: `osprey.yml:4:13: invalid value "ftp" for module
@@ -67,9 +69,20 @@ struct ProbeTcpConfig {
 };
 
 struct ProbeDnsConfig {
-  std::string query_type = "A";  // A or AAAA.
-  // RE2 patterns; each must match at least one answer (the address as text). Empty: any.
+  // A, AAAA, CNAME, MX, NS, PTR, SOA, SRV, TXT or ANY.
+  std::string query_type = "A";
+  // Set: the target is a DNS server (host or host:port, port 53 by default) that is asked
+  // for this name, as blackbox_exporter does. Empty: the target is the name, asked of the
+  // system resolver (getaddrinfo for A/AAAA, else the first nameserver in /etc/resolv.conf).
+  std::string query_name;
+  std::string transport_protocol = "udp";  // udp (TCP when truncated) or tcp.
+  // Response codes that count as success: NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...
+  std::vector<std::string> valid_rcodes = {"NOERROR"};
+  // RE2 patterns; each must match at least one answer's data (dig's form: "127.0.0.1",
+  // "10 mail.example.com.", "\"text\""). Empty: any.
   std::vector<std::string> valid_answers;
+  // RE2 patterns no answer may match.
+  std::vector<std::string> invalid_answers;
   friend bool operator==(const ProbeDnsConfig&, const ProbeDnsConfig&) = default;
 };
 

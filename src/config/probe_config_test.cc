@@ -145,5 +145,50 @@ TEST(ProbeConfigTest, IcmpErrors) {
   EXPECT_NE(e.find("does not apply to module icmp"), std::string::npos) << e;
 }
 
+TEST(ProbeConfigTest, DnsServerQueries) {
+  auto c = ParseConfig(
+      "probes:\n"
+      "  - name: mx\n"
+      "    module: dns\n"
+      "    target: '127.0.0.1:5353'\n"
+      "    dns: {query_type: MX, query_name: example.com, transport_protocol: tcp,\n"
+      "          valid_rcodes: [NOERROR, NXDOMAIN], valid_answers: ['mail'],\n"
+      "          invalid_answers: ['^0 ']}\n"
+      "  - {name: plain, module: dns, target: example.com}\n",
+      "osprey.yml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const ProbeDnsConfig& d = c->probes[0].dns;
+  EXPECT_EQ(d.query_type, "MX");
+  EXPECT_EQ(d.query_name, "example.com");
+  EXPECT_EQ(d.transport_protocol, "tcp");
+  EXPECT_EQ(d.valid_rcodes, (std::vector<std::string>{"NOERROR", "NXDOMAIN"}));
+  EXPECT_EQ(d.invalid_answers, (std::vector<std::string>{"^0 "}));
+  EXPECT_EQ(c->probes[1].dns.valid_rcodes, (std::vector<std::string>{"NOERROR"}));
+  EXPECT_EQ(c->probes[1].dns.transport_protocol, "udp");
+  auto again = ParseConfig(c->ToYaml(), "effective.yml");
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << c->ToYaml();
+  EXPECT_EQ(again->probes, c->probes);
+}
+
+TEST(ProbeConfigTest, DnsErrors) {
+  std::string e = ErrorOf("probes: [{name: p, module: dns, target: h, dns: {query_type: MXX}}]\n");
+  EXPECT_NE(e.find("\"MXX\""), std::string::npos) << e;
+  e = ErrorOf(
+      "probes: [{name: p, module: dns, target: h, dns: {valid_rcodes: [NOERROR, NOPE]}}]\n");
+  EXPECT_NE(e.find("invalid rcode \"NOPE\" in valid_rcodes"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: dns, target: h, dns: {transport_protocol: quic}}]\n");
+  EXPECT_NE(e.find("\"quic\""), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: dns, target: h, dns: {query_name: 'a b'}}]\n");
+  EXPECT_NE(e.find("invalid query_name \"a b\""), std::string::npos) << e;
+  // Without query_name the target is a name, so host:port is a mistake.
+  e = ErrorOf("probes: [{name: p, module: dns, target: 'h:53'}]\n");
+  EXPECT_NE(e.find("for module dns: must be a name"), std::string::npos) << e;
+  e = ErrorOf(
+      "probes: [{name: p, module: dns, target: 'http://h/', dns: {query_name: example.com}}]\n");
+  EXPECT_NE(e.find("must be a DNS server"), std::string::npos) << e;
+  e = ErrorOf("probes: [{name: p, module: dns, target: h, dns: {invalid_answers: ['(']}}]\n");
+  EXPECT_NE(e.find("invalid_answers"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace osprey::config
