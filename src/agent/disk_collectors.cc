@@ -1,13 +1,13 @@
 // filesystem (statfs on each mount of <procfs>/1/mounts, else <procfs>/mounts) and diskstats
 // (<procfs>/diskstats). Names, labels, units and HELP texts are node_exporter 1.5's.
-//
-// Known difference: node_exporter runs statfs with a timeout and marks a hanging (e.g. NFS)
-// mount stale; here statfs is called inline, so a hung mount blocks the collection.
+// Network filesystems are asked with a 5 s deadline (internal/bounded_statfs.h): a hung NFS
+// mount reports node_filesystem_device_error 1 instead of blocking the collection.
 #include <sys/statfs.h>
 
 #include <algorithm>
 #include <cerrno>
 
+#include "agent/internal/bounded_statfs.h"
 #include "agent/internal/collectors.h"
 
 namespace osprey::agent::internal {
@@ -89,7 +89,8 @@ Status Collectors::CollectFilesystem(TextWriter& w) {
       stat_path.assign(options_.rootfs).append(m.mountpoint);
     }
     struct statfs st;
-    m.error = ::statfs(stat_path.c_str(), &st) != 0;
+    static const BoundedStatfs kStatfs;
+    m.error = !kStatfs.Stat(stat_path, IsNetworkFilesystem(fstype), &st);
     if (!m.error) {
       const uint64_t bsize = static_cast<uint64_t>(st.f_bsize);
       m.size = st.f_blocks * bsize;
