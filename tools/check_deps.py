@@ -29,8 +29,10 @@ ARCHITECTURE = {
     "agent": {"scrape", "ingest", "config", "http", "storage", "model", "metrics", "base"},
     # remote_write sender: tails the tsdb WAL and ships it with ingest's encoder.
     "remote": {"tsdb", "ingest", "config", "http", "storage", "model", "metrics", "base"},
-    "rules": {"promql", "storage", "model", "metrics", "base"},
-    "alerting": {"model", "metrics", "base"},
+    # Go text/template engine: rule annotations and notification templates.
+    "tmpl": {"base"},
+    "rules": {"tmpl", "config", "promql", "storage", "model", "metrics", "base"},
+    "alerting": {"tmpl", "config", "http", "model", "metrics", "base"},
     "http": {"promql", "storage", "model", "metrics", "base"},
     "testing": {"storage", "model", "metrics", "base"},
     "server": None,  # may use every module
