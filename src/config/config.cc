@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "config/internal/alerting_sections.h"
 #include "config/internal/emit.h"
 #include "config/internal/validate.h"
 #include "config/yaml_decoder.h"
@@ -18,12 +19,15 @@
 namespace osprey::config {
 namespace {
 
+using internal::DecodeAlertingSections;
+using internal::EmitAlertingSections;
+using internal::kAlertingSections;
 using internal::Quote;
+using internal::ResolveAlertingPaths;
 
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
-    "alerting",  "remote_read", "route",  "receivers", "inhibit_rules", "time_intervals",
-    "templates", "logs",        "traces", "incidents", "auth",
+    "remote_read", "logs", "traces", "incidents", "auth",
 };
 
 const model::Duration kDefaultScrapeInterval = model::Duration::Minutes(1);
@@ -31,11 +35,10 @@ const model::Duration kDefaultScrapeTimeout = model::Duration::Seconds(10);
 const model::Duration kDefaultEvaluationInterval = model::Duration::Minutes(1);
 
 Result<GlobalConfig> DecodeGlobal(const YamlDocument& doc, const YamlNode& node) {
-  OSPREY_ASSIGN_OR_RETURN(
-      MappingDecoder m,
-      MappingDecoder::Open(doc, node, "global",
-                           {"scrape_interval", "scrape_timeout", "evaluation_interval",
-                            "external_labels", "query_log_file"}));
+  std::vector<std::string_view> keys = {"scrape_interval", "scrape_timeout", "evaluation_interval",
+                                        "external_labels", "query_log_file"};
+  keys.insert(keys.end(), kAlertmanagerGlobalKeys.begin(), kAlertmanagerGlobalKeys.end());
+  OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, node, "global", keys));
   GlobalConfig g;
   // Zero means "not set" here, as in Prometheus: an explicit 0s also gets the default.
   g.scrape_interval = g.scrape_timeout = g.evaluation_interval = model::Duration{0};
@@ -47,6 +50,7 @@ Result<GlobalConfig> DecodeGlobal(const YamlDocument& doc, const YamlNode& node)
         internal::DecodeLabelMap(doc, *labels, "external_labels", &g.external_labels));
   }
   OSPREY_RETURN_IF_ERROR(m.Optional("query_log_file", &g.query_log_file));
+  OSPREY_ASSIGN_OR_RETURN(g.alertmanager, DecodeAlertmanagerGlobal(m));
 
   if (g.scrape_interval.ms == 0) g.scrape_interval = kDefaultScrapeInterval;
   if (g.scrape_timeout > g.scrape_interval) {
@@ -104,6 +108,7 @@ Status CheckUniqueJobNames(const MappingDecoder& m, const std::vector<ScrapeConf
 Result<Config> DecodeConfig(const YamlDocument& doc) {
   std::vector<std::string_view> known = {"global",  "rule_files", "scrape_configs", "remote_write",
                                          "storage", "agent",      "probes"};
+  known.insert(known.end(), std::begin(kAlertingSections), std::end(kAlertingSections));
   known.insert(known.end(), std::begin(kPlannedSections), std::end(kPlannedSections));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, doc.root(), "", known));
   for (const YamlEntry& e : doc.root().entries()) {
@@ -138,6 +143,7 @@ Result<Config> DecodeConfig(const YamlDocument& doc) {
     c.agent.host.interval = c.global.scrape_interval;
   }
   OSPREY_RETURN_IF_ERROR(DecodeProbeConfigs(m, &c.probes));
+  OSPREY_RETURN_IF_ERROR(DecodeAlertingSections(doc, m, &c));
   return c;
 }
 
@@ -182,6 +188,7 @@ void ResolveConfigPaths(std::string_view dir, Config* c) {
   for (RemoteWriteConfig& r : c->remote_write) ResolveRemoteWritePaths(dir, &r);
   ResolveAgentPaths(dir, &c->agent);
   for (ProbeConfig& p : c->probes) ResolveProbePaths(dir, &p);
+  ResolveAlertingPaths(dir, c);
 }
 
 std::string Config::ToYaml() const {
@@ -202,6 +209,10 @@ std::string Config::ToYaml() const {
   }
   if (!global.query_log_file.empty()) {
     internal::WriteStringEntry(out, "query_log_file", global.query_log_file);
+  }
+  // Alertmanager's keys only when they matter, so Prometheus-only configs print as before.
+  if (route || !(global.alertmanager == AlertmanagerGlobalConfig{})) {
+    EmitAlertmanagerGlobal(global.alertmanager, out);
   }
   out << YAML::EndMap;
   if (!rule_files.empty()) {
@@ -230,6 +241,7 @@ std::string Config::ToYaml() const {
     for (const ProbeConfig& p : probes) EmitProbeConfig(p, out);
     out << YAML::EndSeq;
   }
+  EmitAlertingSections(*this, out);
   out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "tsdb" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "out_of_order_time_window" << YAML::Value

@@ -7,18 +7,22 @@
 // Every error names the file, line and column:
 //   osprey.yml:12:5: unknown field "scrape_intreval" in scrape_configs[0]
 //   osprey.yml:3:19: invalid duration "5x" for scrape_interval: not a valid duration string: "5x"
-// Sections that later work will implement (alerting, remote_write, route, receivers, ...) are
-// recognised and rejected with `section "route" is not supported yet`.
+// Sections that later work will implement (remote_read, logs, traces, ...) are recognised and
+// rejected with `section "logs" is not supported yet`. Alertmanager's sections (route,
+// receivers, inhibit_rules, time_intervals, templates) are in alertmanager_config.h.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "config/agent_config.h"
+#include "config/alertmanager_config.h"
 #include "config/probe_config.h"
+#include "config/receiver_config.h"
 #include "config/remote_write_config.h"
 #include "config/scrape_config.h"
 #include "model/duration.h"
@@ -32,6 +36,8 @@ struct GlobalConfig {
   model::Duration evaluation_interval = model::Duration::Minutes(1);
   std::map<std::string, std::string> external_labels;  // Names valid, values UTF-8.
   std::string query_log_file;
+  // Alertmanager's keys of `global:` (resolve_timeout, smtp_*, slack_api_url, ...).
+  AlertmanagerGlobalConfig alertmanager;
 
   friend bool operator==(const GlobalConfig&, const GlobalConfig&) = default;
 };
@@ -57,6 +63,17 @@ struct Config {
   std::vector<ProbeConfig> probes;  // Osprey's own: uptime probes.
   StorageConfig storage;
 
+  // Prometheus's `alerting:` (alert relabeling, external Alertmanagers).
+  AlertingConfig alerting;
+  // Alertmanager's sections. `route` is absent when the file has no `route:`; then
+  // receivers, inhibit_rules and time intervals must be absent too (nothing would use them).
+  std::optional<RouteConfig> route;
+  std::vector<ReceiverConfig> receivers;  // Names unique.
+  std::vector<InhibitRuleConfig> inhibit_rules;
+  // `time_intervals:` then `mute_time_intervals:` entries; names unique across both.
+  std::vector<TimeIntervalConfig> time_intervals;
+  std::vector<std::string> templates;  // Notification template file globs.
+
   // The effective configuration as YAML, like Prometheus's /api/v1/status/config: every
   // default written out, keys in a fixed order (maps sorted), secrets as "<secret>".
   // ParseConfig(ToYaml()) gives back an equal Config when there are no secrets.
@@ -71,9 +88,9 @@ struct Config {
 Result<Config> ParseConfig(std::string_view yaml_text, std::string_view filename);
 
 // Reads and parses a config file, then resolves relative paths in it (rule_files,
-// query_log_file, file_sd files, password/credentials files, TLS files) against the file's
-// directory, as Prometheus does. A read error names the path ("open x.yml: No such file or
-// directory", with the errno's code).
+// query_log_file, file_sd files, password/credentials files, TLS files, templates, the
+// receivers' *_file fields) against the file's directory, as Prometheus does. A read error names
+// the path ("open x.yml: No such file or directory", with the errno's code).
 Result<Config> LoadConfigFile(const std::string& path);
 
 // Makes the relative paths in `c` relative to `dir` (what LoadConfigFile does).

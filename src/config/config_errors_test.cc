@@ -48,9 +48,9 @@ TEST(ConfigErrorsTest, UnknownAndUnsupportedSections) {
       {"unknown top-level", "global: {}\nfoo: 1\n", "osprey.yml:2:1: unknown field \"foo\""},
       {"Prometheus section not implemented here", "tracing: {}\n",
        "osprey.yml:1:1: unknown field \"tracing\""},
-      {"route", "global: {}\n\nroute:\n  receiver: x\n",
-       "osprey.yml:3:1: section \"route\" is not supported yet"},
-      {"alerting", "alerting:\n", "osprey.yml:1:1: section \"alerting\" is not supported yet"},
+      {"logs", "global: {}\n\nlogs:\n  retention: 1d\n",
+       "osprey.yml:3:1: section \"logs\" is not supported yet"},
+      {"traces", "traces:\n", "osprey.yml:1:1: section \"traces\" is not supported yet"},
       {"remote_read", "remote_read: []\n",
        "osprey.yml:1:1: section \"remote_read\" is not supported yet"},
       {"unknown in global", "global:\n  scrape_intervl: 1m\n",
@@ -66,7 +66,7 @@ TEST(ConfigErrorsTest, UnknownAndUnsupportedSections) {
       {"unknown in tsdb", "storage:\n  tsdb:\n    retention: 15d\n",
        "osprey.yml:3:5: unknown field \"retention\" in storage.tsdb"},
   });
-  Result<Config> r = ParseConfig("receivers: []\n", "osprey.yml");
+  Result<Config> r = ParseConfig("incidents: []\n", "osprey.yml");
   EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
 }
 

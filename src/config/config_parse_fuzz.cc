@@ -23,6 +23,50 @@ void MaskSecrets(HttpClientConfig& c) {
   }
 }
 
+void Mask(std::string& secret) {
+  if (!secret.empty()) secret = std::string(osprey::config::kSecretMask);
+}
+
+// The alerting sections' secrets, as ToYaml prints them.
+void MaskAlertingSecrets(Config& c) {
+  auto& g = c.global.alertmanager;
+  MaskSecrets(g.http_config);
+  Mask(g.smtp_auth_password);
+  Mask(g.smtp_auth_secret);
+  Mask(g.slack_api_url);
+  Mask(g.opsgenie_api_key);
+  for (auto& am : c.alerting.alertmanagers) MaskSecrets(am.http_client);
+  for (auto& r : c.receivers) {
+    for (auto& x : r.webhook_configs) MaskSecrets(x.http_config);
+    for (auto& x : r.email_configs) {
+      Mask(x.auth_password);
+      Mask(x.auth_secret);
+    }
+    for (auto& x : r.slack_configs) {
+      Mask(x.api_url);
+      MaskSecrets(x.http_config);
+    }
+    for (auto& x : r.msteams_configs) {
+      Mask(x.webhook_url);
+      MaskSecrets(x.http_config);
+    }
+    for (auto& x : r.telegram_configs) {
+      Mask(x.bot_token);
+      MaskSecrets(x.http_config);
+    }
+    for (auto& x : r.pagerduty_configs) {
+      Mask(x.routing_key);
+      Mask(x.service_key);
+      MaskSecrets(x.http_config);
+    }
+    for (auto& x : r.opsgenie_configs) {
+      Mask(x.api_key);
+      MaskSecrets(x.http_config);
+    }
+    for (auto& x : r.sms_configs) MaskSecrets(x.http_config);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -37,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       MaskSecrets(s.http_client);
       for (auto& h : s.http_sd_configs) MaskSecrets(h.http_client);
     }
+    MaskAlertingSecrets(expected);
     OSPREY_CHECK(*again == expected) << "ToYaml round trip changed the config:\n" << yaml;
   }
   osprey::config::ParseWebConfig(text, "web.yml").status().IgnoreError();
