@@ -1,0 +1,23 @@
+// A settable Clock for alerting tests. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "base/clock.h"
+
+namespace osprey::alerting::internal {
+
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(int64_t now_ms) : now_ms_(now_ms) {}
+  int64_t NowMillis() const override { return now_ms_.load(); }
+  int64_t MonotonicNanos() const override { return now_ms_.load() * 1'000'000; }
+  void Set(int64_t now_ms) { now_ms_.store(now_ms); }
+  void Advance(int64_t ms) { now_ms_.fetch_add(ms); }
+
+ private:
+  std::atomic<int64_t> now_ms_;
+};
+
+}  // namespace osprey::alerting::internal

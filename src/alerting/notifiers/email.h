@@ -1,0 +1,30 @@
+// The email notifier's message: built separately from the SMTP session so tests can read it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "config/receiver_config.h"
+
+namespace osprey::alerting::notifiers {
+
+struct EmailMessage {
+  std::string envelope_from;            // MAIL FROM
+  std::vector<std::string> recipients;  // RCPT TO
+  std::string data;                     // Headers and body, CRLF line ends.
+};
+
+// Renders the config's templates with `render` and builds a multipart/alternative message:
+// the configured headers (each value encoded per RFC 2047 when not plain ASCII), Message-Id
+// (unless configured) `<now_ns.random@hostname>`, Date, MIME-Version, then a text/plain part
+// (when `text` is set) and a text/html part (when `html` is set), both quoted-printable.
+// kInvalidArgument when From is not exactly one address or To holds no valid address.
+Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c,
+                                       const std::function<std::string(std::string_view)>& render,
+                                       int64_t now_ms, std::string_view hostname, uint64_t random);
+
+}  // namespace osprey::alerting::notifiers

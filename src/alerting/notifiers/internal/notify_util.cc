@@ -1,0 +1,163 @@
+#include "alerting/notifiers/internal/notify_util.h"
+
+#include <openssl/sha.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "base/strings.h"
+
+namespace osprey::alerting::notifiers::internal {
+namespace {
+
+constexpr size_t kMaxErrorBody = 256;
+
+std::string_view TlsVersionText(config::TlsVersion v) {
+  switch (v) {
+    case config::TlsVersion::kTls10:
+      return "1.0";
+    case config::TlsVersion::kTls11:
+      return "1.1";
+    case config::TlsVersion::kTls12:
+      return "1.2";
+    case config::TlsVersion::kTls13:
+      return "1.3";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string FieldRenderer::operator()(std::string_view text) {
+  Result<std::string> r = deps_.templates->Render(text, dot_);
+  if (r.ok()) return std::move(r).value();
+  ++errors_;
+  deps_.metrics->template_errors.WithLabels({integration_}).Inc();
+  return r.status().message();
+}
+
+Result<std::string> ReadSecret(std::string_view value, std::string_view file) {
+  if (file.empty()) return std::string(value);
+  std::ifstream in{std::string(file), std::ios::binary};
+  if (!in) return UnavailableError(std::string("unable to read secret file ").append(file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  const size_t begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return std::string();
+  const size_t end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
+}
+
+Result<http::ClientOptions> ClientOptionsFromConfig(const config::HttpClientConfig& c) {
+  http::ClientOptions o;
+  o.user_agent = "Osprey-Alerting";
+  o.tls.ca_file = c.tls_config.ca_file;
+  o.tls.cert_file = c.tls_config.cert_file;
+  o.tls.key_file = c.tls_config.key_file;
+  o.tls.server_name = c.tls_config.server_name;
+  o.tls.insecure_skip_verify = c.tls_config.insecure_skip_verify;
+  if (c.tls_config.min_version.has_value()) {
+    o.tls.min_version = std::string(TlsVersionText(*c.tls_config.min_version));
+  }
+  if (c.basic_auth.has_value()) {
+    o.basic_auth = true;
+    o.username = c.basic_auth->username;
+    OSPREY_ASSIGN_OR_RETURN(o.password,
+                            ReadSecret(c.basic_auth->password, c.basic_auth->password_file));
+  }
+  if (c.authorization.has_value()) {
+    OSPREY_ASSIGN_OR_RETURN(std::string credentials, ReadSecret(c.authorization->credentials,
+                                                                c.authorization->credentials_file));
+    o.authorization = c.authorization->type;
+    o.authorization += ' ';
+    o.authorization += credentials;
+  }
+  return o;
+}
+
+std::string RedactUrl(std::string_view url) {
+  std::string_view u = url.substr(0, url.find_first_of("?#"));
+  const size_t scheme = u.find("://");
+  if (scheme == std::string_view::npos) return std::string(u);
+  const size_t host_start = scheme + 3;
+  const size_t path = u.find('/', host_start);
+  const size_t at = u.substr(0, path).find('@', host_start);
+  std::string out(u.substr(0, host_start));
+  out.append(at == std::string_view::npos ? u.substr(host_start) : u.substr(at + 1));
+  return out;
+}
+
+NotifyResult ClassifyHttp(std::string_view integration, std::string_view url_for_errors,
+                          const Result<http::ClientResponse>& r) {
+  std::string prefix(integration);
+  prefix += ": ";
+  if (!r.ok()) {
+    // A URL or TLS file libcurl rejects will not get better by retrying.
+    const bool retry = r.status().code() != StatusCode::kInvalidArgument;
+    return {Status(r.status().code(), prefix + r.status().message()), retry};
+  }
+  const int code = r->status;
+  if (code / 100 == 2) return {OkStatus(), false};
+  std::string msg = prefix;
+  msg += "unexpected status code ";
+  msg += std::to_string(code);
+  msg += " from ";
+  msg += RedactUrl(url_for_errors);
+  std::string_view body = r->body;
+  if (!body.empty()) {
+    msg += ": ";
+    std::string excerpt;
+    AppendJsonEscaped(excerpt, body.substr(0, kMaxErrorBody));
+    msg += excerpt;
+    if (body.size() > kMaxErrorBody) msg += "...";
+  }
+  const bool retry = code == 429 || code / 100 == 5;
+  return {UnavailableError(std::move(msg)), retry};
+}
+
+NotifyResult SendHttp(std::string_view integration, const config::HttpClientConfig& http_config,
+                      http::ClientRequest request, std::string_view url_for_errors) {
+  Result<http::ClientOptions> options = ClientOptionsFromConfig(http_config);
+  if (!options.ok()) {
+    return {Status(options.status().code(),
+                   std::string(integration).append(": ").append(options.status().message())),
+            true};
+  }
+  http::HttpClient client(std::move(options).value());
+  request.max_body_bytes = 1 << 20;
+  Result<http::ClientResponse> r = client.Do(request);
+  return ClassifyHttp(integration, url_for_errors.empty() ? request.url : url_for_errors, r);
+}
+
+std::string Sha256Hex(std::string_view s) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (unsigned char c : digest) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
+std::string TruncateRunes(std::string_view s, size_t max_runes) {
+  size_t runes = 0;
+  size_t i = 0;
+  std::vector<size_t> starts;
+  while (i < s.size()) {
+    const size_t len = std::max<size_t>(1, Utf8SequenceLength(s, i));
+    starts.push_back(i);
+    ++runes;
+    i += len;
+  }
+  if (runes <= max_runes) return std::string(s);
+  if (max_runes == 0) return std::string();
+  std::string out(s.substr(0, starts[max_runes - 1]));
+  out += "\xE2\x80\xA6";  // "…"
+  return out;
+}
+
+}  // namespace osprey::alerting::notifiers::internal

@@ -1,0 +1,65 @@
+// Pieces every notifier shares: template rendering with error counting, secrets from files,
+// the HTTP client settings of a config, posting a body and judging the response.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "alerting/notifier.h"
+#include "alerting/notifiers/notifiers.h"
+#include "base/status.h"
+#include "config/http_client_config.h"
+#include "http/client.h"
+#include "tmpl/template.h"
+
+namespace osprey::alerting::notifiers::internal {
+
+// Expands config fields for one notification. A failing template yields its error text
+// (so the message still goes out and shows what is wrong) and counts one template error.
+// Thread-compatible: one per Notify call.
+class FieldRenderer {
+ public:
+  FieldRenderer(const NotifierDeps& deps, std::string_view integration, tmpl::Value dot)
+      : deps_(deps), integration_(integration), dot_(std::move(dot)) {}
+  std::string operator()(std::string_view text);
+  const tmpl::Value& dot() const { return dot_; }
+  int errors() const { return errors_; }
+
+ private:
+  const NotifierDeps& deps_;
+  const std::string_view integration_;
+  const tmpl::Value dot_;
+  int errors_ = 0;
+};
+
+// `value`, or the trimmed content of `file` when set. kUnavailable naming the file.
+Result<std::string> ReadSecret(std::string_view value, std::string_view file);
+
+// config::HttpClientConfig -> http::ClientOptions (reads password/credential files).
+Result<http::ClientOptions> ClientOptionsFromConfig(const config::HttpClientConfig& c);
+
+// What the notification pipeline makes of an HTTP outcome: 2xx ok; 429 and 5xx retryable;
+// other statuses not; network errors and timeouts retryable; a URL libcurl rejects is not.
+// Errors read `<integration>: unexpected status code 400 from <url>: <first 256 bytes>`.
+NotifyResult ClassifyHttp(std::string_view integration, std::string_view url_for_errors,
+                          const Result<http::ClientResponse>& r);
+
+// One request with a fresh client built from `http_config` (notifications are rare; a client
+// per call keeps notifiers thread-safe without a pool).
+NotifyResult SendHttp(std::string_view integration, const config::HttpClientConfig& http_config,
+                      http::ClientRequest request, std::string_view url_for_errors = {});
+
+// Lower-case hex SHA-256 (PagerDuty dedup_key, OpsGenie alias).
+std::string Sha256Hex(std::string_view s);
+
+// At most `max_runes` code points of `s`; when cut, the last one is replaced by "…".
+std::string TruncateRunes(std::string_view s, size_t max_runes);
+
+// "scheme://host/..." with any user info and the query removed, for error messages (URLs
+// may carry tokens).
+std::string RedactUrl(std::string_view url);
+
+}  // namespace osprey::alerting::notifiers::internal
