@@ -15,9 +15,11 @@
 #include "metrics/build_info.h"
 #include "metrics/process_collector.h"
 #include "model/duration.h"
+#include "server/alertmanager_api.h"
 #include "server/api_params.h"
 #include "server/build_info.h"
 #include "server/influx_api.h"
+#include "server/rules_api.h"
 #include "server/scrape_api.h"
 
 namespace osprey::server {
@@ -152,6 +154,8 @@ Result<std::unique_ptr<App>> App::Start(Flags flags, Logger logger) {
     if (!icmp.ok()) return Status(StatusCode::kInvalidArgument, icmp.message());
     Status probing = app->probes_->ApplyConfig(current->probes);
     if (!probing.ok()) return Status(StatusCode::kInvalidArgument, probing.message());
+    Status alerting = app->ApplyRulesAndAlerting(*current);
+    if (!alerting.ok()) return Status(StatusCode::kInvalidArgument, alerting.message());
   }
   {
     std::shared_ptr<const config::Config> current = app->current_config();
@@ -226,6 +230,40 @@ Status App::OpenStorage() {
                       .max_concurrency = flags_.query_max_concurrency,
                       .exemplars = exemplars_.get()},
       *db_, clock_, registry_);
+  if (flags_.mode != "agent") {
+    // As Prometheus's agent mode: no rules, no alerting.
+    alerting_logger_ = std::make_unique<Logger>(logger_.With({{"component", "alertmanager"}}));
+    OSPREY_ASSIGN_OR_RETURN(
+        alerting_, AlertingStack::Open({.data_dir = JoinPath(flags_.storage_tsdb_path, "alerting"),
+                                        .fs = &fs_,
+                                        .clock = &clock_,
+                                        .registry = &registry_,
+                                        .logger = alerting_logger_.get()}));
+    rules_engine_ = std::make_unique<promql::Engine>(
+        promql::EngineOptions{.lookback_delta_ms = flags_.query_lookback_delta.ms,
+                              .max_samples = flags_.query_max_samples});
+    AlertingStack* alerting = alerting_.get();
+    rules_ = std::make_unique<rules::Manager>(
+        rules::ManagerOptions{.restore_queryable = db_.get()},
+        [this](std::string_view expr, model::Timestamp at) -> Result<promql::Vector> {
+          OSPREY_ASSIGN_OR_RETURN(promql::QueryResult r, rules_engine_->Instant(*db_, expr, at));
+          switch (r.type) {
+            case promql::ValueType::kVector:
+              return std::move(r.vector);
+            case promql::ValueType::kScalar:
+              return promql::Vector{{.labels = {}, .t = r.t, .v = r.scalar}};
+            default:
+              return InvalidArgumentError("rule query must be a vector or scalar, got " +
+                                          std::string(promql::ValueTypeName(r.type)));
+          }
+        },
+        *db_,
+        [alerting](std::vector<model::Alert> alerts) {
+          // Invalid alerts are counted by the store; the rest are kept.
+          (void)alerting->Put(std::move(alerts));
+        },
+        clock_, registry_);
+  }
   probe_logger_ = std::make_unique<Logger>(logger_.With({{"component", "probes"}}));
   probes_ = std::make_unique<agent::ProbeManager>(
       agent::ProbeManagerOptions{.storage = db_.get(),
@@ -285,6 +323,10 @@ Status App::Reload() {
     if (s.ok()) s = probes_->ApplyConfig(cfg->probes);
     if (!s.ok()) return fail(s);
   }
+  {
+    Status s = ApplyRulesAndAlerting(*cfg);
+    if (!s.ok()) return fail(s);
+  }
   if (remote_storage_ != nullptr) {
     // Unchanged remote_write queues keep running; changed ones resume from their position.
     Status s = remote_storage_->ApplyConfig(cfg->remote_write, cfg->global.external_labels);
@@ -318,6 +360,10 @@ void App::Shutdown() {
   // their series get staleness markers.
   scrape_.reset();
   probes_.reset();
+  // Rules stop before storage closes (they append) and before alerting (their sink);
+  // alerting then saves its silences and notification log.
+  if (rules_ != nullptr) rules_->Stop();
+  if (alerting_ != nullptr) alerting_->Shutdown();
   // remote_write queues send what the WAL holds (within the grace period) and save their
   // positions; the rest is sent after the next start.
   if (remote_storage_ != nullptr) {
@@ -366,6 +412,26 @@ Result<std::vector<scrape::InternalJob>> App::InternalJobs(const config::Config&
   return jobs;
 }
 
+std::string App::ExternalUrl(const config::Config& cfg) const {
+  std::string url = flags_.web_external_url.empty() ? cfg.global.alertmanager.external_url
+                                                    : flags_.web_external_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+Status App::ApplyRulesAndAlerting(const config::Config& cfg) {
+  if (rules_ == nullptr) return OkStatus();  // agent mode
+  OSPREY_ASSIGN_OR_RETURN(std::vector<std::string> files,
+                          rules::ExpandRuleFileGlobs(cfg.rule_files));
+  model::LabelsBuilder external;
+  for (const auto& [name, value] : cfg.global.external_labels) external.Set(name, value);
+  const std::string url = ExternalUrl(cfg);
+  OSPREY_RETURN_IF_ERROR(rules_->Update(files, {.interval = cfg.global.evaluation_interval,
+                                                .external_labels = external.Build(),
+                                                .external_url = url}));
+  return alerting_->ApplyConfig(cfg, url);
+}
+
 std::string App::RuntimeInfoJson() const {
   std::error_code ec;
   std::string cwd = std::filesystem::current_path(ec).string();
@@ -412,6 +478,25 @@ void App::RegisterRoutes() {
     uptime_source_ = std::unique_ptr<UptimeSource>(new UptimeSource{
         .config = [this] { return current_config(); }, .storage = *db_, .clock = clock_});
     RegisterUptimeRoutes(router_, *uptime_source_);
+    RegisterRulesRoutes(router_, [this] { return rules_->Snapshot(); });
+    AlertingStack* am = alerting_.get();
+    RegisterAlertmanagerRoutes(
+        router_, AlertmanagerApiSource{
+                     .alerts = am->store(),
+                     .silences = am->silences(),
+                     .marker = am->marker(),
+                     .clock = clock_,
+                     .update_status = [am](const model::Labels& l) { am->UpdateStatus(l); },
+                     .receivers_for = [am](const model::Labels& l) { return am->ReceiversFor(l); },
+                     .groups =
+                         [am](const std::function<bool(const alerting::Route&)>& route_filter,
+                              const std::function<bool(const model::Alert&)>& alert_filter) {
+                           return am->Groups(route_filter, alert_filter);
+                         },
+                     .receiver_names = [am] { return am->ReceiverNames(); },
+                     .config_yaml = [this] { return AlertmanagerConfigYaml(*current_config()); },
+                     .start_time = start_time_ms_,
+                     .registry = &registry_});
   }
   router_.Handle("GET", "/-/healthy",
                  [](const Request&) { return Response::Text("Osprey is Healthy.\n"); });

@@ -23,8 +23,11 @@
 #include "ingest/otlp_ingester.h"
 #include "ingest/remote_write_ingester.h"
 #include "metrics/registry.h"
+#include "promql/engine.h"
 #include "remote/remote_storage.h"
+#include "rules/manager.h"
 #include "scrape/manager.h"
+#include "server/alerting_stack.h"
 #include "server/data_dir.h"
 #include "server/flags.h"
 #include "server/otlp_api.h"
@@ -63,6 +66,12 @@ class App {
   // The in-process scrape jobs for `cfg`: the built-in host metrics when agent.host is on.
   // kInvalidArgument for a bad collector option. Called by Start and Reload (serialised).
   Result<std::vector<scrape::InternalJob>> InternalJobs(const config::Config& cfg);
+  // Loads cfg's rule files into the rule manager and rebuilds the notification pipeline.
+  // Either failing leaves both as they were only for the failing part: rules are applied
+  // first (nothing changes when a rule file is bad), then alerting.
+  Status ApplyRulesAndAlerting(const config::Config& cfg);
+  // --web.external-url when given, else global.external_url; without a trailing "/".
+  std::string ExternalUrl(const config::Config& cfg) const;
 
   const Flags flags_;
   const Logger logger_;
@@ -99,6 +108,13 @@ class App {
   // /api/v1/uptime and /status read the probes of the current config from db_.
   std::unique_ptr<UptimeSource> uptime_source_;
   std::unique_ptr<ingest::OtlpIngester> otlp_;
+  // Alertmanager: alert store, silences, notification log, routing and receivers. Not in
+  // agent mode. Outlives rules_ (its sink).
+  std::unique_ptr<Logger> alerting_logger_;
+  std::unique_ptr<AlertingStack> alerting_;
+  // Recording and alerting rules (rule_files), evaluated with their own engine on db_.
+  std::unique_ptr<promql::Engine> rules_engine_;
+  std::unique_ptr<rules::Manager> rules_;
   // Shared by the web server and the OTLP/HTTP listener (a Registry takes each name once).
   std::unique_ptr<http::ServerMetrics> http_metrics_;
   std::unique_ptr<http::Server> server_;
