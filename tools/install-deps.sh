@@ -16,6 +16,8 @@ PACKAGES=(
   prometheus prometheus-node-exporter
   # a DNS server for the dns probe tests
   dnsmasq-base
+  # amtool and Alertmanager for the alerting tests, an SMTP sink for the email receiver
+  prometheus-alertmanager python3-aiosmtpd
 )
 # The OpenTelemetry SDK tests run on Node.js with npm; a machine may have them from
 # elsewhere (nodesource), so Debian's packages are only added when npm is absent.
