@@ -306,6 +306,35 @@ TEST(AlertingE2eTest, RuleFiresNotifiesOnceAndSurvivesARestart) {
   EXPECT_EQ(smtp->Messages().size(), 1u);
 }
 
+TEST(AlertingE2eTest, ANotificationDueDuringARestartIsSentAfterIt) {
+  TempDir dir;
+  const std::string rules = dir.Join("rules.yml");
+  WriteFile(rules, kRules);
+  WebhookSink hook;
+  // group_wait 5s: the alert is in the pipeline, its notification not yet sent, when
+  // Osprey stops.
+  std::string config = OspreyConfig(rules, hook.Url(), 0);
+  const std::string wait = "  group_wait: 1s\n";
+  config.replace(config.find(wait), wait.size(), "  group_wait: 5s\n");
+  auto osprey = OspreyProcess::Start({.config_yaml = config});
+  ASSERT_TRUE(osprey.ok()) << osprey.status().ToString();
+  ASSERT_TRUE(Eventually([&] {
+    auto r = HttpGet((*osprey)->port(), "/api/v2/alerts");
+    return r.ok() && Json::parse(r->body, nullptr, false).size() == 1;
+  })) << (*osprey)->Stderr();
+  const std::string data = (*osprey)->data_path();
+  ASSERT_TRUE((*osprey)->Signal(SIGTERM).ok());
+  ASSERT_TRUE((*osprey)->Wait().ok());
+  EXPECT_TRUE(hook.For("AlwaysFiring").empty());
+
+  auto again = OspreyProcess::Start({.config_yaml = config, .data_path = data});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE(Eventually([&] { return hook.For("AlwaysFiring").size() == 1; }))
+      << (*again)->Stderr();
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // group_interval passes twice
+  EXPECT_EQ(hook.For("AlwaysFiring").size(), 1u);
+}
+
 TEST(AlertingE2eTest, AmtoolSilencesMuteAlertsFromARealPrometheus) {
   REQUIRE_EXECUTABLE(amtool, "/usr/bin/amtool", "prometheus-alertmanager");
   REQUIRE_EXECUTABLE(prometheus, "/usr/bin/prometheus", "prometheus");
