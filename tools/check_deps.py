@@ -33,7 +33,7 @@ ARCHITECTURE = {
     "tmpl": {"base"},
     "rules": {"tmpl", "config", "promql", "storage", "model", "metrics", "base"},
     "alerting": {"tmpl", "config", "http", "model", "metrics", "base"},
-    "http": {"promql", "storage", "model", "metrics", "base"},
+    "http": {"config", "promql", "storage", "model", "metrics", "base"},
     "testing": {"storage", "model", "metrics", "base"},
     "server": None,  # may use every module
 }

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "alerting/internal/fake_clock.h"
 #include "alerting/marker.h"
 #include "metrics/registry.h"
+#include "testing/fake_clock.h"
 
 namespace osprey::alerting {
 namespace {
@@ -31,7 +31,7 @@ Alert MakeAlert(std::string_view name, int64_t starts = 0, int64_t ends = 0) {
 
 class AlertStoreTest : public ::testing::Test {
  protected:
-  internal::FakeClock clock_{kNow};
+  osprey::testing::FakeClock clock_{kNow};
   metrics::Registry registry_;
   Marker marker_{nullptr};
   AlertStore store_{{.resolve_timeout = model::Duration::Minutes(5)}, clock_, marker_, &registry_};
@@ -171,7 +171,7 @@ TEST_F(AlertStoreTest, ExportsAlertsByStateAndReceivedCounts) {
 }
 
 TEST(AlertStoreGcThreadTest, StartsAndStops) {
-  internal::FakeClock clock(kNow);
+  osprey::testing::FakeClock clock(kNow);
   Marker marker;
   AlertStore store({.gc_interval = model::Duration::Millis(1)}, clock, marker, nullptr);
   store.StartGC();

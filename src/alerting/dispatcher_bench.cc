@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "alerting/dispatcher.h"
-#include "alerting/internal/fake_clock.h"
 #include "base/file_system.h"
+#include "testing/fake_clock.h"
 
 namespace osprey::alerting {
 namespace {
@@ -41,7 +41,7 @@ std::vector<model::Alert> MakeAlerts(int groups, int per_group, int64_t now) {
 void BM_DispatcherAddAndFlush(benchmark::State& state) {
   const int groups = static_cast<int>(state.range(0));
   const int per_group = static_cast<int>(state.range(1));
-  internal::FakeClock clock(1'700'000'000'000);
+  osprey::testing::FakeClock clock(1'700'000'000'000);
   PosixFileSystem fs;
   const std::vector<model::Alert> alerts = MakeAlerts(groups, per_group, clock.NowMillis());
   const config::RouteConfig route{.receiver = "receiver", .group_by = {"alertname"}};

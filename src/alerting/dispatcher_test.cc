@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "alerting/internal/dispatch_fakes.h"
-#include "alerting/internal/fake_clock.h"
 #include "metrics/registry.h"
 #include "model/alert_matchers.h"
+#include "testing/fake_clock.h"
 #include "testing/mem_file_system.h"
 
 namespace osprey::alerting {
@@ -91,7 +91,7 @@ class DispatcherTest : public ::testing::Test {
     return notifiers_[receiver]->calls().back();
   }
 
-  internal::FakeClock clock_;
+  osprey::testing::FakeClock clock_;
   testing::MemFileSystem fs_;
   metrics::Registry registry_;
   DispatcherMetrics dispatcher_metrics_{registry_};

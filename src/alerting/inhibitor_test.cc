@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "alerting/alert_store.h"
-#include "alerting/internal/fake_clock.h"
 #include "alerting/marker.h"
+#include "testing/fake_clock.h"
 
 namespace osprey::alerting {
 namespace {
@@ -46,7 +46,7 @@ config::InhibitRuleConfig CriticalOverWarning() {
 
 class InhibitorTest : public ::testing::Test {
  protected:
-  internal::FakeClock clock_{kNow};
+  osprey::testing::FakeClock clock_{kNow};
   Marker marker_;
   AlertStore store_{{}, clock_, marker_, nullptr};
 };

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "alerting/internal/fake_clock.h"
 #include "metrics/registry.h"
+#include "testing/fake_clock.h"
 #include "testing/mem_file_system.h"
 
 namespace osprey::alerting {
@@ -14,7 +14,7 @@ const NflogReceiver kWebhook{"team-a", "webhook", 0};
 const NflogReceiver kEmail{"team-a", "email", 0};
 
 TEST(NflogTest, LogAndQueryByGroupAndIntegration) {
-  internal::FakeClock clock(kStart);
+  osprey::testing::FakeClock clock(kStart);
   testing::MemFileSystem fs;
   auto log = Nflog::Open({}, fs, clock, nullptr);
   EXPECT_FALSE(log->Query("{}:{}", kWebhook).has_value());
@@ -40,7 +40,7 @@ TEST(NflogTest, SubsetChecks) {
 }
 
 TEST(NflogTest, ExpiryIsTheShorterOfRetentionAndTheGivenOne) {
-  internal::FakeClock clock(kStart);
+  osprey::testing::FakeClock clock(kStart);
   testing::MemFileSystem fs;
   auto log = Nflog::Open({.retention_ms = 10'000}, fs, clock, nullptr);
   log->Log(kWebhook, "g1", {1}, {}, 4'000);
@@ -54,7 +54,7 @@ TEST(NflogTest, ExpiryIsTheShorterOfRetentionAndTheGivenOne) {
 }
 
 TEST(NflogTest, DoesNotReplaceANewerEntry) {
-  internal::FakeClock clock(kStart);
+  osprey::testing::FakeClock clock(kStart);
   testing::MemFileSystem fs;
   auto log = Nflog::Open({}, fs, clock, nullptr);
   log->Log(kWebhook, "g", {1}, {}, 0);
@@ -64,7 +64,7 @@ TEST(NflogTest, DoesNotReplaceANewerEntry) {
 }
 
 TEST(NflogTest, SnapshotSurvivesReopen) {
-  internal::FakeClock clock(kStart);
+  osprey::testing::FakeClock clock(kStart);
   testing::MemFileSystem fs;
   const std::string path = "/data/nflog";
   {
@@ -89,7 +89,7 @@ TEST(NflogTest, SnapshotSurvivesReopen) {
 }
 
 TEST(NflogTest, DestructorWritesTheLastChanges) {
-  internal::FakeClock clock(kStart);
+  osprey::testing::FakeClock clock(kStart);
   testing::MemFileSystem fs;
   {
     auto log = Nflog::Open({.snapshot_path = "/d/nflog"}, fs, clock, nullptr);
@@ -100,7 +100,7 @@ TEST(NflogTest, DestructorWritesTheLastChanges) {
 }
 
 TEST(NflogTest, CorruptSnapshotStartsEmptyAndIsCounted) {
-  internal::FakeClock clock(kStart);
+  osprey::testing::FakeClock clock(kStart);
   testing::MemFileSystem fs;
   metrics::Registry registry;
   std::string good;

@@ -6,9 +6,9 @@
 #include <optional>
 
 #include "alerting/internal/dispatch_fakes.h"
-#include "alerting/internal/fake_clock.h"
 #include "alerting/time_interval.h"
 #include "metrics/registry.h"
+#include "testing/fake_clock.h"
 #include "testing/mem_file_system.h"
 
 namespace osprey::alerting {
@@ -93,7 +93,7 @@ class PipelineTest : public ::testing::Test {
     }
   };
 
-  internal::FakeClock clock_;
+  osprey::testing::FakeClock clock_;
   testing::MemFileSystem fs_;
   metrics::Registry registry_;
   NotifyMetrics metrics_{registry_};

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "alerting/internal/fake_clock.h"
 #include "alerting/marker.h"
 #include "alerting/silences_snapshot.h"
 #include "metrics/registry.h"
+#include "testing/fake_clock.h"
 #include "testing/mem_file_system.h"
 #include "testing/temp_dir.h"
 
@@ -54,7 +54,7 @@ class SilencesTest : public ::testing::Test {
     return id.ok() ? *id : std::string();
   }
 
-  internal::FakeClock clock_{kNow};
+  osprey::testing::FakeClock clock_{kNow};
   testing::MemFileSystem fs_;
   metrics::Registry registry_;
   std::unique_ptr<Silences> silences_;
@@ -281,7 +281,7 @@ TEST_F(SilencesTest, WriteErrorIsReportedAndRetried) {
 TEST(SilencesPersistenceTest, RestartKeepsSilences) {
   testing::TempDir dir;
   PosixFileSystem fs;
-  internal::FakeClock clock(kNow);
+  osprey::testing::FakeClock clock(kNow);
   std::string id;
   {
     auto s = Silences::Open({.data_dir = dir.Join("am")}, fs, clock, nullptr);
@@ -309,7 +309,7 @@ TEST(SilencesPersistenceTest, RestartKeepsSilences) {
 TEST(SilencesPersistenceTest, CorruptSnapshotStartsEmptyWithACountedError) {
   testing::TempDir dir;
   PosixFileSystem fs;
-  internal::FakeClock clock(kNow);
+  osprey::testing::FakeClock clock(kNow);
   dir.WriteFile("am/silences", "OSIL\x01garbage that is not a snapshot");
   metrics::Registry registry;
   auto s = Silences::Open({.data_dir = dir.Join("am"), .background = false}, fs, clock, &registry);
@@ -327,7 +327,7 @@ TEST(SilencesPersistenceTest, CorruptSnapshotStartsEmptyWithACountedError) {
 
 TEST(SilencesPersistenceTest, NoDataDirPersistsNothing) {
   testing::MemFileSystem fs;
-  internal::FakeClock clock(kNow);
+  osprey::testing::FakeClock clock(kNow);
   auto s = Silences::Open({.background = false}, fs, clock, nullptr);
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE((*s)->Set(MakeSilence({Eq("job", "api")}, kNow, kNow + kHour)).ok());

@@ -132,4 +132,28 @@ std::string FormatRfc3339Millis(int64_t ms) {
   return buf;
 }
 
+void AppendQueryEscaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+}
+
+std::string QueryEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  AppendQueryEscaped(out, s);
+  return out;
+}
+
 }  // namespace osprey

@@ -45,4 +45,9 @@ enum class GoQuoteEscapes {
 void AppendGoQuoted(std::string& out, std::string_view s,
                     GoQuoteEscapes escapes = GoQuoteEscapes::kBasic);
 
+// Go's url.QueryEscape: unreserved bytes (A-Z a-z 0-9 - _ . ~) as they are, space as "+",
+// every other byte as %XX (upper-case hex). For query strings and form bodies.
+void AppendQueryEscaped(std::string& out, std::string_view s);
+std::string QueryEscape(std::string_view s);
+
 }  // namespace osprey

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "config/internal/emit.h"
@@ -203,6 +205,19 @@ void EmitHttpClientConfig(const HttpClientConfig& c, YAML::Emitter& out) {
   }
   out << YAML::Key << "tls_config" << YAML::Value;
   EmitTlsConfig(c.tls_config, out);
+}
+
+Result<std::string> ReadSecret(std::string_view value, std::string_view file) {
+  if (file.empty()) return std::string(value);
+  std::ifstream in{std::string(file), std::ios::binary};
+  if (!in) return UnavailableError(std::string("unable to read secret file ").append(file));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string s = ss.str();
+  const size_t begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return std::string();
+  const size_t end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
 }
 
 }  // namespace osprey::config

@@ -83,4 +83,9 @@ void EmitTlsConfig(const TlsConfig& c, YAML::Emitter& out);
 // The text that replaces a non-empty secret in emitted configs.
 inline constexpr std::string_view kSecretMask = "<secret>";
 
+// `value`, or the content of `file` (surrounding blanks trimmed, as Prometheus reads
+// password_file and credentials_file) when `file` is set. Read at each call, so a rotated
+// secret is picked up. kUnavailable naming the file when it cannot be read.
+Result<std::string> ReadSecret(std::string_view value, std::string_view file);
+
 }  // namespace osprey::config

@@ -15,7 +15,7 @@
 #include <utility>
 
 #include "http/compression.h"
-#include "ingest/http_client_options.h"
+#include "http/config_client_options.h"
 #include "ingest/remote_write_encoder.h"
 #include "tsdb/wal/segment.h"
 
@@ -65,7 +65,7 @@ Result<std::unique_ptr<QueueManager>> QueueManager::Start(FileSystem& fs, QueueO
                                                           RemoteMetricFamilies& families,
                                                           Logger logger) {
   OSPREY_ASSIGN_OR_RETURN(http::ClientOptions client,
-                          ingest::ClientOptionsFromConfig(options.config.http_client));
+                          http::ClientOptionsFromConfig(options.config.http_client));
   client.user_agent = options.user_agent;
   Result<ingest::Relabeler> relabeler =
       ingest::Relabeler::Create(options.config.write_relabel_configs);

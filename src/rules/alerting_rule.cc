@@ -5,31 +5,13 @@
 #include <cmath>
 #include <set>
 
+#include "base/strings.h"
 #include "model/duration.h"
 #include "model/matcher.h"
 #include "rules/template_expander.h"
 
 namespace osprey::rules {
 namespace {
-
-// Go's url.QueryEscape: unreserved bytes stay, space becomes "+", the rest %XX.
-std::string QueryEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string FormatDurationYaml(model::Duration d) { return model::FormatDuration(d); }
 

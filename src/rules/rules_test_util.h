@@ -1,4 +1,4 @@
-// Test helpers of rules_test: a settable clock and a scripted QueryFunc.
+// Test helpers of rules_test: the shared settable clock and a scripted QueryFunc.
 #pragma once
 
 #include <atomic>
@@ -8,20 +8,11 @@
 #include "base/clock.h"
 #include "base/thread_annotations.h"
 #include "rules/rule.h"
+#include "testing/fake_clock.h"
 
 namespace osprey::rules::testing {
 
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(int64_t now_ms = 0) : now_ms_(now_ms) {}
-  int64_t NowMillis() const override { return now_ms_.load(); }
-  int64_t MonotonicNanos() const override { return now_ms_.load() * 1'000'000; }
-  void Set(int64_t now_ms) { now_ms_.store(now_ms); }
-  void Advance(int64_t ms) { now_ms_.fetch_add(ms); }
-
- private:
-  std::atomic<int64_t> now_ms_;
-};
+using FakeClock = ::osprey::testing::FakeClock;
 
 // Answers each expression with a fixed vector (empty when unset); records query times.
 class ScriptedQueries {

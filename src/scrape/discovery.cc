@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "http/client.h"
-#include "ingest/http_client_options.h"
+#include "http/config_client_options.h"
 
 namespace osprey::scrape {
 namespace {
@@ -199,7 +199,7 @@ class FileDiscoverer final : public Discoverer {
 class HttpDiscoverer final : public Discoverer {
  public:
   explicit HttpDiscoverer(config::HttpSdConfig c)
-      : config_(std::move(c)), options_(ingest::ClientOptionsFromConfig(config_.http_client)) {}
+      : config_(std::move(c)), options_(http::ClientOptionsFromConfig(config_.http_client)) {}
 
   Result<bool> Refresh(Clock::time_point now, bool force) override {
     if (!force && now < next_) return false;

@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "http/client.h"
+#include "http/config_client_options.h"
 #include "http/response.h"
 #include "ingest/exposition.h"
-#include "ingest/http_client_options.h"
 #include "scrape/discovery.h"
 #include "scrape/target.h"
 
@@ -509,7 +509,7 @@ Status Manager::ApplyConfig(const config::Config& cfg, const std::vector<Interna
           .metric_relabeler = std::move(metric_relabeler),
       });
       pool->settings = std::move(settings);
-      Result<http::ClientOptions> client = ingest::ClientOptionsFromConfig(sc.http_client);
+      Result<http::ClientOptions> client = http::ClientOptionsFromConfig(sc.http_client);
       http::ClientOptions client_options = client.ok() ? *client : http::ClientOptions{};
       if (!client.ok()) pool->client_error = client.status().message();
       client_options.user_agent = state_->options.user_agent;

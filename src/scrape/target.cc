@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace osprey::scrape {
 namespace {
 
@@ -13,23 +15,6 @@ constexpr std::string_view kMetricsPath = "__metrics_path__";
 constexpr std::string_view kInterval = "__scrape_interval__";
 constexpr std::string_view kTimeout = "__scrape_timeout__";
 constexpr std::string_view kParamPrefix = "__param_";
-
-// Percent-encodes a URL query component (Go's url.QueryEscape: spaces as '+').
-void AppendQueryEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-}
 
 std::string TargetUrl(const model::Labels& lset, const config::ScrapeConfig& cfg) {
   std::string url(lset.Get(kScheme));

@@ -2,6 +2,7 @@
 // so that the parser accepts them; the executor evaluates them lazily (Go 1.18+).
 #include <cstdio>
 
+#include "base/strings.h"
 #include "tmpl/funcs.h"
 #include "tmpl/internal/go_fmt.h"
 #include "tmpl/template.h"
@@ -252,23 +253,7 @@ std::string JsEscape(std::string_view s) {
 
 }  // namespace
 
-std::string UrlQueryEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", u);
-      out += buf;
-    }
-  }
-  return out;
-}
+std::string UrlQueryEscape(std::string_view s) { return QueryEscape(s); }
 
 FuncMap BuiltinFuncs() {
   FuncMap f;

@@ -54,14 +54,17 @@ bool BoundedStatfs::Stat(const std::string& path, bool may_hang, struct statfs* 
     struct statfs st = {};
     const int rc = fn(path.c_str(), &st);
     {
+      // Before the waiter wakes: once Stat() returns, the path is no longer stuck.
+      std::lock_guard stuck_lock(stuck_mu);
+      Stuck().erase(path);
+    }
+    {
       std::lock_guard lock(call->mu);
       call->rc = rc;
       call->st = st;
       call->done = true;
     }
     call->cv.notify_all();
-    std::lock_guard lock(stuck_mu);
-    Stuck().erase(path);
   }).detach();
   std::unique_lock lock(call->mu);
   if (!call->cv.wait_for(lock, timeout_, [&] { return call->done; })) return false;

@@ -9,27 +9,10 @@
 #include "alerting/notifiers/internal/notify_util.h"
 #include "alerting/notifiers/notifiers.h"
 #include "alerting/template_data.h"
+#include "base/strings.h"
 
 namespace osprey::alerting::notifiers {
 namespace {
-
-// Go's url.QueryEscape: unreserved bytes as is, space as "+", the rest %XX.
-void AppendQueryEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (char ch : s) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-}
 
 std::string FormEncode(const std::map<std::string, std::string>& params) {
   std::string out;

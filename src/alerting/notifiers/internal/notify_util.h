@@ -35,10 +35,9 @@ class FieldRenderer {
   int errors_ = 0;
 };
 
-// `value`, or the trimmed content of `file` when set. kUnavailable naming the file.
-Result<std::string> ReadSecret(std::string_view value, std::string_view file);
+using config::ReadSecret;
 
-// config::HttpClientConfig -> http::ClientOptions (reads password/credential files).
+// http::ClientOptionsFromConfig with Osprey's alerting User-Agent.
 Result<http::ClientOptions> ClientOptionsFromConfig(const config::HttpClientConfig& c);
 
 // What the notification pipeline makes of an HTTP outcome: 2xx ok; 429 and 5xx retryable;

@@ -1,4 +1,8 @@
-// A settable Clock for alerting tests. Thread-safe.
+// A settable Clock for tests: wall time in milliseconds, monotonic time derived from it.
+// Thread-safe.
+//
+//   testing::FakeClock clock(1'700'000'000'000);
+//   clock.Advance(15'000);
 #pragma once
 
 #include <atomic>
@@ -6,11 +10,11 @@
 
 #include "base/clock.h"
 
-namespace osprey::alerting::internal {
+namespace osprey::testing {
 
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(int64_t now_ms) : now_ms_(now_ms) {}
+  explicit FakeClock(int64_t now_ms = 0) : now_ms_(now_ms) {}
   int64_t NowMillis() const override { return now_ms_.load(); }
   int64_t MonotonicNanos() const override { return now_ms_.load() * 1'000'000; }
   void Set(int64_t now_ms) { now_ms_.store(now_ms); }
@@ -20,4 +24,4 @@ class FakeClock final : public Clock {
   std::atomic<int64_t> now_ms_;
 };
 
-}  // namespace osprey::alerting::internal
+}  // namespace osprey::testing
