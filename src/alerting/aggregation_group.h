@@ -52,6 +52,9 @@ class AggregationGroup {
 
   // Timer state, owned by the Dispatcher (under its mutex).
   TaskId timer = 0;
+  // Bumped by every (re)schedule: a timer task that a worker had already taken when it was
+  // cancelled carries an older generation and does nothing.
+  uint64_t timer_generation = 0;
   bool has_flushed = false;
   bool in_flight = false;      // A notification of this group is running.
   bool flush_pending = false;  // The timer fired while in flight: flush again when done.

@@ -46,7 +46,8 @@ void Dispatcher::Stop() {
 void Dispatcher::ScheduleFlushLocked(AggregationGroup& g, int64_t at_ms) {
   if (g.timer != 0) scheduler_.Cancel(g.timer);
   const uint64_t serial = g.serial();
-  g.timer = scheduler_.ScheduleAt(at_ms, [this, serial] { Flush(serial); });
+  const uint64_t generation = ++g.timer_generation;
+  g.timer = scheduler_.ScheduleAt(at_ms, [this, serial, generation] { Flush(serial, generation); });
 }
 
 void Dispatcher::Add(const model::Alert& alert) {
@@ -74,7 +75,7 @@ void Dispatcher::Add(const model::Alert& alert) {
   }
 }
 
-void Dispatcher::Flush(uint64_t serial) {
+void Dispatcher::Flush(uint64_t serial, uint64_t generation) {
   FlushRequest req;
   std::vector<std::pair<uint64_t, model::Timestamp>> resolved;
   {
@@ -82,6 +83,10 @@ void Dispatcher::Flush(uint64_t serial) {
     auto it = by_serial_.find(serial);
     if (it == by_serial_.end() || stopped_) return;
     AggregationGroup& g = *it->second;
+    // A timer replaced after a worker took it (Cancel came too late): the newer one rules.
+    // Without this, an alert added just after a flush started sent a second notification
+    // at once instead of after group_interval.
+    if (generation != g.timer_generation) return;
     g.timer = 0;
     if (g.in_flight) {
       g.flush_pending = true;
@@ -109,6 +114,16 @@ void Dispatcher::Flush(uint64_t serial) {
   pipeline_->Exec(
       std::move(req), scheduler_,
       [this, serial, resolved = std::move(resolved)](bool ok) { FlushDone(serial, ok, resolved); });
+}
+
+void Dispatcher::RunStaleTimersForTest() {
+  std::vector<std::pair<uint64_t, uint64_t>> stale;
+  {
+    MutexLock lock(mu_);
+    for (const auto& [serial, g] : by_serial_) stale.emplace_back(serial, g->timer_generation - 1);
+  }
+  for (const auto& [serial, generation] : stale) Flush(serial, generation);
+  WaitIdleForTest();
 }
 
 void Dispatcher::FlushDone(uint64_t serial, bool ok,

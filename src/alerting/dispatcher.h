@@ -93,6 +93,9 @@ class Dispatcher {
 
   // Tests with a fake clock: re-read the clock, then wait until nothing is due or running.
   void WaitIdleForTest();
+  // Runs, for every group, a flush task of the timer generation before the current one: what
+  // a worker does with a timer it had already taken when a reschedule cancelled it.
+  void RunStaleTimersForTest() OSPREY_EXCLUDES(mu_);
   // Tests with a fake clock: re-read the clock without waiting.
   void WakeForTest() { scheduler_.Wake(); }
 
@@ -109,7 +112,7 @@ class Dispatcher {
   };
 
   void ScheduleFlushLocked(AggregationGroup& g, int64_t at_ms) OSPREY_REQUIRES(mu_);
-  void Flush(uint64_t serial) OSPREY_EXCLUDES(mu_);
+  void Flush(uint64_t serial, uint64_t generation) OSPREY_EXCLUDES(mu_);
   void FlushDone(uint64_t serial, bool ok,
                  const std::vector<std::pair<uint64_t, model::Timestamp>>& sent_resolved)
       OSPREY_EXCLUDES(mu_);

@@ -142,6 +142,25 @@ TEST_F(DispatcherTest, OldAlertsSkipGroupWait) {
   EXPECT_EQ(Calls("default"), 1u);
 }
 
+// Found by bench/alerting: old alerts added one after another reschedule the group's flush
+// to "now"; a worker that had already taken the cancelled timer flushed a second time, so a
+// new alert went out at once instead of after group_interval.
+TEST_F(DispatcherTest, ACancelledTimerAWorkerAlreadyTookDoesNotFlushAgain) {
+  Start();
+  model::Alert a = Alert({"alertname", "Old", "instance", "a"});
+  a.starts_at = clock_.NowMillis() - 10 * kMinute;
+  Add(a);
+  ASSERT_EQ(Calls("default"), 1u);
+  model::Alert b = Alert({"alertname", "Old", "instance", "b"});
+  b.starts_at = a.starts_at;
+  dispatcher_->Add(b);  // has_flushed: waits for the group_interval tick
+  dispatcher_->RunStaleTimersForTest();
+  EXPECT_EQ(Calls("default"), 1u);
+  Advance(5 * kMinute);
+  ASSERT_EQ(Calls("default"), 2u);
+  EXPECT_EQ(LastCall("default").alerts.size(), 2u);
+}
+
 TEST_F(DispatcherTest, GroupsByRouteAndGroupLabels) {
   Start();
   Add(Alert({"alertname", "A", "team", "b"}));
