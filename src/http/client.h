@@ -34,6 +34,7 @@ struct ClientTls {
   bool insecure_skip_verify = false;
   // "1.0", "1.1", "1.2" or "1.3"; empty: libcurl's default.
   std::string min_version;
+  friend bool operator==(const ClientTls&, const ClientTls&) = default;
 };
 
 // Settings shared by every request of one client (one scrape pool, one remote_write queue).
@@ -49,6 +50,7 @@ struct ClientOptions {
   int max_redirects = 10;
   // Redirects are followed only to http and https URLs.
   std::string user_agent = "Osprey";
+  friend bool operator==(const ClientOptions&, const ClientOptions&) = default;
 };
 
 struct ClientRequest {

@@ -12,6 +12,7 @@
 #include "agent/probe_runner.h"
 #include "base/strings.h"
 #include "http/response.h"
+#include "ingest/relabel.h"
 #include "metrics/build_info.h"
 #include "metrics/process_collector.h"
 #include "model/duration.h"
@@ -242,7 +243,20 @@ Status App::OpenStorage() {
     rules_engine_ = std::make_unique<promql::Engine>(
         promql::EngineOptions{.lookback_delta_ms = flags_.query_lookback_delta.ms,
                               .max_samples = flags_.query_max_samples});
+    alert_sender_logger_ = std::make_unique<Logger>(logger_.With({{"component", "notifier"}}));
+    alert_sender_ =
+        std::make_unique<alerting::ExternalAlertSender>(alerting::ExternalAlertSenderOptions{
+            .registry = &registry_,
+            .logger = alert_sender_logger_.get(),
+            .relabeler_factory =
+                [](std::span<const config::RelabelConfig> rules) -> Result<alerting::RelabelFunc> {
+              OSPREY_ASSIGN_OR_RETURN(ingest::Relabeler r, ingest::Relabeler::Create(rules));
+              auto shared = std::make_shared<const ingest::Relabeler>(std::move(r));
+              return alerting::RelabelFunc(
+                  [shared](const model::Labels& in) { return shared->Process(in); });
+            }});
     AlertingStack* alerting = alerting_.get();
+    alerting::ExternalAlertSender* sender = alert_sender_.get();
     rules_ = std::make_unique<rules::Manager>(
         rules::ManagerOptions{.restore_queryable = db_.get()},
         [this](std::string_view expr, model::Timestamp at) -> Result<promql::Vector> {
@@ -258,7 +272,9 @@ Status App::OpenStorage() {
           }
         },
         *db_,
-        [alerting](std::vector<model::Alert> alerts) {
+        [alerting, sender](std::vector<model::Alert> alerts) {
+          // External Alertmanagers (`alerting:`) get a copy; queued, never blocks.
+          if (sender->HasAlertmanagers()) sender->Send(alerts);
           // Invalid alerts are counted by the store; the rest are kept.
           (void)alerting->Put(std::move(alerts));
         },
@@ -363,6 +379,7 @@ void App::Shutdown() {
   // Rules stop before storage closes (they append) and before alerting (their sink);
   // alerting then saves its silences and notification log.
   if (rules_ != nullptr) rules_->Stop();
+  if (alert_sender_ != nullptr) alert_sender_->Stop();
   if (alerting_ != nullptr) alerting_->Shutdown();
   // remote_write queues send what the WAL holds (within the grace period) and save their
   // positions; the rest is sent after the next start.
@@ -426,6 +443,8 @@ Status App::ApplyRulesAndAlerting(const config::Config& cfg) {
   model::LabelsBuilder external;
   for (const auto& [name, value] : cfg.global.external_labels) external.Set(name, value);
   const std::string url = ExternalUrl(cfg);
+  // The sender first: a bad `alerting:` section rejects the reload before rules change.
+  OSPREY_RETURN_IF_ERROR(alert_sender_->ApplyConfig(cfg.alerting, external.Build()));
   OSPREY_RETURN_IF_ERROR(rules_->Update(files, {.interval = cfg.global.evaluation_interval,
                                                 .external_labels = external.Build(),
                                                 .external_url = url}));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "agent/probe_manager.h"
+#include "alerting/external_sender.h"
 #include "base/clock.h"
 #include "base/logger.h"
 #include "base/status.h"
@@ -112,6 +113,10 @@ class App {
   // agent mode. Outlives rules_ (its sink).
   std::unique_ptr<Logger> alerting_logger_;
   std::unique_ptr<AlertingStack> alerting_;
+  // Sends rule alerts to the external Alertmanagers of `alerting:` (Prometheus's notifier).
+  // Not in agent mode. Outlives rules_ (its sink).
+  std::unique_ptr<Logger> alert_sender_logger_;
+  std::unique_ptr<alerting::ExternalAlertSender> alert_sender_;
   // Recording and alerting rules (rule_files), evaluated with their own engine on db_.
   std::unique_ptr<promql::Engine> rules_engine_;
   std::unique_ptr<rules::Manager> rules_;
