@@ -251,18 +251,6 @@ Result<InhibitRuleConfig> DecodeInhibitRule(const YamlDocument& doc, const YamlN
 
 namespace {
 
-Result<StaticConfig> DecodeAlertmanagerStatic(const YamlDocument& doc, const YamlNode& node,
-                                              const std::string& path) {
-  OSPREY_ASSIGN_OR_RETURN(MappingDecoder m,
-                          MappingDecoder::Open(doc, node, path, {"targets", "labels"}));
-  StaticConfig c;
-  OSPREY_RETURN_IF_ERROR(m.Optional("targets", &c.targets));
-  if (const YamlNode* labels = m.Get("labels")) {
-    OSPREY_RETURN_IF_ERROR(internal::DecodeLabelMap(doc, *labels, "labels", &c.labels));
-  }
-  return c;
-}
-
 Result<AlertmanagerEndpointConfig> DecodeEndpoint(const YamlDocument& doc, const YamlNode& node,
                                                   const std::string& path) {
   std::vector<std::string_view> keys = {"static_configs", "scheme",      "path_prefix",
@@ -270,10 +258,9 @@ Result<AlertmanagerEndpointConfig> DecodeEndpoint(const YamlDocument& doc, const
   keys.insert(keys.end(), std::begin(kHttpClientConfigKeys), std::end(kHttpClientConfigKeys));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, node, path, keys));
   AlertmanagerEndpointConfig e;
-  OSPREY_RETURN_IF_ERROR(m.DecodeList("static_configs", &e.static_configs,
-                                      [&doc](const YamlNode& n, const std::string& p) {
-                                        return DecodeAlertmanagerStatic(doc, n, p);
-                                      }));
+  OSPREY_RETURN_IF_ERROR(m.DecodeList(
+      "static_configs", &e.static_configs,
+      [&doc](const YamlNode& n, const std::string& p) { return DecodeStaticConfig(doc, n, p); }));
   OSPREY_RETURN_IF_ERROR(m.OptionalOneOf("scheme", {"http", "https"}, &e.scheme));
   OSPREY_RETURN_IF_ERROR(m.Optional("path_prefix", &e.path_prefix));
   OSPREY_RETURN_IF_ERROR(m.Optional("timeout", &e.timeout));

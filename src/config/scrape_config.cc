@@ -88,18 +88,6 @@ Result<HttpSdConfig> DecodeHttpSdConfig(const YamlDocument& doc, const YamlNode&
   return c;
 }
 
-Result<StaticConfig> DecodeStaticConfig(const YamlDocument& doc, const YamlNode& node,
-                                        const std::string& path) {
-  OSPREY_ASSIGN_OR_RETURN(MappingDecoder m,
-                          MappingDecoder::Open(doc, node, path, {"targets", "labels"}));
-  StaticConfig c;
-  OSPREY_RETURN_IF_ERROR(m.Optional("targets", &c.targets));
-  if (const YamlNode* labels = m.Get("labels")) {
-    OSPREY_RETURN_IF_ERROR(internal::DecodeLabelMap(doc, *labels, "labels", &c.labels));
-  }
-  return c;
-}
-
 // Without relabeling, a static target is used as the address as written; Prometheus rejects
 // the common mistake of writing a URL there.
 Status CheckStaticTargets(const MappingDecoder& m, const std::vector<StaticConfig>& groups) {
@@ -156,6 +144,18 @@ void EmitRelabelList(YAML::Emitter& out, const char* key, const std::vector<Rela
 }
 
 }  // namespace
+
+Result<StaticConfig> DecodeStaticConfig(const YamlDocument& doc, const YamlNode& node,
+                                        const std::string& path) {
+  OSPREY_ASSIGN_OR_RETURN(MappingDecoder m,
+                          MappingDecoder::Open(doc, node, path, {"targets", "labels"}));
+  StaticConfig c;
+  OSPREY_RETURN_IF_ERROR(m.Optional("targets", &c.targets));
+  if (const YamlNode* labels = m.Get("labels")) {
+    OSPREY_RETURN_IF_ERROR(internal::DecodeLabelMap(doc, *labels, "labels", &c.labels));
+  }
+  return c;
+}
 
 Result<ScrapeConfig> DecodeScrapeConfig(const YamlDocument& doc, const YamlNode& node,
                                         const std::string& path, const ScrapeDefaults& defaults) {

@@ -27,6 +27,11 @@ struct StaticConfig {
   friend bool operator==(const StaticConfig&, const StaticConfig&) = default;
 };
 
+// Decodes one static_configs entry (targets, labels); shared by scrape_configs and the
+// `alerting:` section's Alertmanagers.
+Result<StaticConfig> DecodeStaticConfig(const YamlDocument& doc, const YamlNode& node,
+                                        const std::string& path);
+
 // Targets read from JSON or YAML files matching globs, re-read every refresh_interval.
 struct FileSdConfig {
   std::vector<std::string> files;  // Globs; "*" only in the last path element.
