@@ -13,24 +13,6 @@ namespace {
 constexpr size_t kSlackMaxTitleRunes = 1024;
 constexpr size_t kTelegramMaxMessageRunes = 4096;
 
-http::ClientRequest JsonPost(std::string url, std::string body, const NotifierDeps& deps) {
-  http::ClientRequest req;
-  req.method = "POST";
-  req.url = std::move(url);
-  req.headers.emplace_back("Content-Type", "application/json");
-  req.body = std::move(body);
-  req.body += '\n';
-  req.timeout = deps.timeout;
-  return req;
-}
-
-// Writes `key` only when `value` is not empty (Go's omitempty).
-void OptionalString(GoJsonWriter& w, std::string_view key, const std::string& value) {
-  if (value.empty()) return;
-  w.Key(key);
-  w.String(value);
-}
-
 class SlackNotifier final : public Notifier {
  public:
   SlackNotifier(config::SlackConfig c, const NotifierDeps& deps)
@@ -41,10 +23,10 @@ class SlackNotifier final : public Notifier {
                                    ToTemplateValue(MakeTemplateData(ctx, alerts)));
     GoJsonWriter w;
     w.BeginObject();
-    OptionalString(w, "channel", render(config_.channel));
-    OptionalString(w, "username", render(config_.username));
-    OptionalString(w, "icon_emoji", render(config_.icon_emoji));
-    OptionalString(w, "icon_url", render(config_.icon_url));
+    w.OptionalString("channel", render(config_.channel));
+    w.OptionalString("username", render(config_.username));
+    w.OptionalString("icon_emoji", render(config_.icon_emoji));
+    w.OptionalString("icon_url", render(config_.icon_url));
     if (config_.link_names) {
       w.Key("link_names");
       w.Bool(true);
@@ -52,9 +34,9 @@ class SlackNotifier final : public Notifier {
     w.Key("attachments");
     w.BeginArray();
     w.BeginObject();
-    OptionalString(w, "title", internal::TruncateRunes(render(config_.title), kSlackMaxTitleRunes));
-    OptionalString(w, "title_link", render(config_.title_link));
-    OptionalString(w, "pretext", render(config_.pretext));
+    w.OptionalString("title", internal::TruncateRunes(render(config_.title), kSlackMaxTitleRunes));
+    w.OptionalString("title_link", render(config_.title_link));
+    w.OptionalString("pretext", render(config_.pretext));
     w.Key("text");
     w.String(render(config_.text));
     w.Key("fallback");
@@ -76,11 +58,11 @@ class SlackNotifier final : public Notifier {
       }
       w.EndArray();
     }
-    OptionalString(w, "image_url", render(config_.image_url));
-    OptionalString(w, "thumb_url", render(config_.thumb_url));
+    w.OptionalString("image_url", render(config_.image_url));
+    w.OptionalString("thumb_url", render(config_.thumb_url));
     w.Key("footer");
     w.String(render(config_.footer));
-    OptionalString(w, "color", render(config_.color));
+    w.OptionalString("color", render(config_.color));
     w.Key("mrkdwn_in");
     w.BeginArray();
     if (config_.mrkdwn_in.empty()) {
@@ -95,7 +77,8 @@ class SlackNotifier final : public Notifier {
 
     Result<std::string> url = internal::ReadSecret(config_.api_url, config_.api_url_file);
     if (!url.ok()) return {url.status().Annotate("slack"), true};
-    return internal::SendHttp(integration(), config_.http_config, JsonPost(*url, w.Take(), deps_));
+    return internal::SendHttp(integration(), config_.http_config,
+                              internal::JsonRequest("POST", *url, w.Take(), deps_.timeout));
   }
   std::string_view integration() const override { return "slack"; }
   bool send_resolved() const override { return config_.send_resolved; }
@@ -130,7 +113,8 @@ class MsTeamsNotifier final : public Notifier {
     w.EndObject();
     Result<std::string> url = internal::ReadSecret(config_.webhook_url, config_.webhook_url_file);
     if (!url.ok()) return {url.status().Annotate("msteams"), true};
-    return internal::SendHttp(integration(), config_.http_config, JsonPost(*url, w.Take(), deps_));
+    return internal::SendHttp(integration(), config_.http_config,
+                              internal::JsonRequest("POST", *url, w.Take(), deps_.timeout));
   }
   std::string_view integration() const override { return "msteams"; }
   bool send_resolved() const override { return config_.send_resolved; }
@@ -173,8 +157,9 @@ class TelegramNotifier final : public Notifier {
     url += "/sendMessage";
     std::string redacted = base;  // the token is a secret: keep it out of errors
     redacted += "/bot<secret>/sendMessage";
-    return internal::SendHttp(integration(), config_.http_config,
-                              JsonPost(std::move(url), w.Take(), deps_), redacted);
+    return internal::SendHttp(
+        integration(), config_.http_config,
+        internal::JsonRequest("POST", std::move(url), w.Take(), deps_.timeout), redacted);
   }
   std::string_view integration() const override { return "telegram"; }
   bool send_resolved() const override { return config_.send_resolved; }

@@ -153,6 +153,12 @@ void GoJsonWriter::String(std::string_view s) {
   AppendGoJsonString(out_, s);
 }
 
+void GoJsonWriter::OptionalString(std::string_view key, std::string_view s) {
+  if (s.empty()) return;
+  Key(key);
+  String(s);
+}
+
 void GoJsonWriter::Int(int64_t v) {
   Separate();
   out_ += std::to_string(v);

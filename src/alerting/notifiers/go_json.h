@@ -37,6 +37,8 @@ class GoJsonWriter {
   void EndArray();
   void Key(std::string_view k);
   void String(std::string_view s);
+  // Key and string only when `s` is not empty (Go's `json:",omitempty"`).
+  void OptionalString(std::string_view key, std::string_view s);
   void Int(int64_t v);
   void Uint(uint64_t v);
   void Bool(bool v);

@@ -17,24 +17,6 @@ namespace {
 constexpr size_t kPagerdutySummaryMaxRunes = 1024;
 constexpr size_t kOpsGenieMessageMaxRunes = 130;
 
-http::ClientRequest JsonRequest(std::string method, std::string url, std::string body,
-                                const NotifierDeps& deps) {
-  http::ClientRequest req;
-  req.method = std::move(method);
-  req.url = std::move(url);
-  req.headers.emplace_back("Content-Type", "application/json");
-  req.body = std::move(body);
-  req.body += '\n';
-  req.timeout = deps.timeout;
-  return req;
-}
-
-void OptionalString(GoJsonWriter& w, std::string_view key, const std::string& value) {
-  if (value.empty()) return;
-  w.Key(key);
-  w.String(value);
-}
-
 // Splits on `sep`, trims blanks, drops empty pieces.
 std::vector<std::string> SplitList(std::string_view s, char sep) {
   std::vector<std::string> out;
@@ -96,13 +78,13 @@ class PagerdutyNotifier final : public Notifier {
       w.String(key_hash);
       w.Key("event_type");
       w.String(resolved ? "resolve" : "trigger");
-      OptionalString(w, "description", summary);
+      w.OptionalString("description", summary);
       w.Key("event_action");
       w.String("");
       w.Key("payload");
       w.Null();
-      OptionalString(w, "client", render(config_.client));
-      OptionalString(w, "client_url", render(config_.client_url));
+      w.OptionalString("client", render(config_.client));
+      w.OptionalString("client_url", render(config_.client_url));
       if (!details.empty()) {
         w.Key("details");
         w.StringMap(details);
@@ -122,16 +104,16 @@ class PagerdutyNotifier final : public Notifier {
       w.String(render(config_.source.empty() ? config_.client : config_.source));
       w.Key("severity");
       w.String(render(config_.severity.empty() ? std::string("error") : config_.severity));
-      OptionalString(w, "class", render(config_.class_name));
-      OptionalString(w, "component", render(config_.component));
-      OptionalString(w, "group", render(config_.group));
+      w.OptionalString("class", render(config_.class_name));
+      w.OptionalString("component", render(config_.component));
+      w.OptionalString("group", render(config_.group));
       if (!details.empty()) {
         w.Key("custom_details");
         w.StringMap(details);
       }
       w.EndObject();
-      OptionalString(w, "client", render(config_.client));
-      OptionalString(w, "client_url", render(config_.client_url));
+      w.OptionalString("client", render(config_.client));
+      w.OptionalString("client_url", render(config_.client_url));
       WriteImages(w, render);
       WriteLinks(w, render);
     }
@@ -141,8 +123,9 @@ class PagerdutyNotifier final : public Notifier {
       url = v1 ? "https://events.pagerduty.com/generic/2010-04-15/create_event.json"
                : "https://events.pagerduty.com/v2/enqueue";
     }
-    return internal::SendHttp(integration(), config_.http_config,
-                              JsonRequest("POST", std::move(url), w.Take(), deps_));
+    return internal::SendHttp(
+        integration(), config_.http_config,
+        internal::JsonRequest("POST", std::move(url), w.Take(), deps_.timeout));
   }
   std::string_view integration() const override { return "pagerduty"; }
   bool send_resolved() const override { return config_.send_resolved; }
@@ -161,8 +144,8 @@ class PagerdutyNotifier final : public Notifier {
       w.BeginObject();
       w.Key("src");
       w.String(src);
-      OptionalString(w, "alt", render(img.alt));
-      OptionalString(w, "href", render(img.href));
+      w.OptionalString("alt", render(img.alt));
+      w.OptionalString("href", render(img.href));
       w.EndObject();
     }
     if (open) w.EndArray();
@@ -212,8 +195,9 @@ class OpsGenieNotifier final : public Notifier {
       w.Key("source");
       w.String(render(config_.source));
       w.EndObject();
-      requests.push_back(JsonRequest(
-          "POST", base + "v2/alerts/" + alias + "/close?identifierType=alias", w.Take(), deps_));
+      requests.push_back(
+          internal::JsonRequest("POST", base + "v2/alerts/" + alias + "/close?identifierType=alias",
+                                w.Take(), deps_.timeout));
     } else {
       std::map<std::string, std::string> details;
       for (const model::Label& l : data.common_labels) details[l.name] = l.value;
@@ -227,35 +211,37 @@ class OpsGenieNotifier final : public Notifier {
       w.String(alias);
       w.Key("message");
       w.String(message);
-      OptionalString(w, "description", description);
+      w.OptionalString("description", description);
       w.Key("details");
       w.StringMap(details);
       w.Key("source");
       w.String(render(config_.source));
       WriteResponders(w, render);
       WriteList(w, "tags", SplitList(render(config_.tags), ','));
-      OptionalString(w, "note", render(config_.note));
-      OptionalString(w, "priority", render(config_.priority));
-      OptionalString(w, "entity", render(config_.entity));
+      w.OptionalString("note", render(config_.note));
+      w.OptionalString("priority", render(config_.priority));
+      w.OptionalString("entity", render(config_.entity));
       WriteList(w, "actions", SplitList(render(config_.actions), ','));
       w.EndObject();
-      requests.push_back(JsonRequest("POST", base + "v2/alerts", w.Take(), deps_));
+      requests.push_back(
+          internal::JsonRequest("POST", base + "v2/alerts", w.Take(), deps_.timeout));
       if (config_.update_alerts) {
         GoJsonWriter m;
         m.BeginObject();
         m.Key("message");
         m.String(message);
         m.EndObject();
-        requests.push_back(JsonRequest(
-            "PUT", base + "v2/alerts/" + alias + "/message?identifierType=alias", m.Take(), deps_));
+        requests.push_back(internal::JsonRequest(
+            "PUT", base + "v2/alerts/" + alias + "/message?identifierType=alias", m.Take(),
+            deps_.timeout));
         GoJsonWriter d;
         d.BeginObject();
         d.Key("description");
         d.String(description);
         d.EndObject();
-        requests.push_back(
-            JsonRequest("PUT", base + "v2/alerts/" + alias + "/description?identifierType=alias",
-                        d.Take(), deps_));
+        requests.push_back(internal::JsonRequest(
+            "PUT", base + "v2/alerts/" + alias + "/description?identifierType=alias", d.Take(),
+            deps_.timeout));
       }
     }
     std::string auth = "GenieKey ";
@@ -300,9 +286,9 @@ class OpsGenieNotifier final : public Notifier {
     w.BeginArray();
     for (const Responder& r : out) {
       w.BeginObject();
-      OptionalString(w, "id", r.id);
-      OptionalString(w, "name", r.name);
-      OptionalString(w, "username", r.username);
+      w.OptionalString("id", r.id);
+      w.OptionalString("name", r.name);
+      w.OptionalString("username", r.username);
       w.Key("type");
       w.String(r.type);
       w.EndObject();

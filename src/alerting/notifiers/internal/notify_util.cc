@@ -112,6 +112,18 @@ NotifyResult SendHttp(std::string_view integration, const config::HttpClientConf
   return ClassifyHttp(integration, url_for_errors.empty() ? request.url : url_for_errors, r);
 }
 
+http::ClientRequest JsonRequest(std::string method, std::string url, std::string body,
+                                std::chrono::milliseconds timeout) {
+  http::ClientRequest req;
+  req.method = std::move(method);
+  req.url = std::move(url);
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = std::move(body);
+  req.body += '\n';
+  req.timeout = timeout;
+  return req;
+}
+
 std::string Sha256Hex(std::string_view s) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);

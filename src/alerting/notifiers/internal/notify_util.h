@@ -54,6 +54,11 @@ NotifyResult SendHttp(std::string_view integration, const config::HttpClientConf
 // Lower-case hex SHA-256 (PagerDuty dedup_key, OpsGenie alias).
 std::string Sha256Hex(std::string_view s);
 
+// A JSON request as Go's json.Encoder writes it (the body ends with a newline), with the
+// notifier's timeout.
+http::ClientRequest JsonRequest(std::string method, std::string url, std::string body,
+                                std::chrono::milliseconds timeout);
+
 // At most `max_runes` code points of `s`; when cut, the last one is replaced by "…".
 std::string TruncateRunes(std::string_view s, size_t max_runes);
 
