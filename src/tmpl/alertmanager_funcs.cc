@@ -8,6 +8,7 @@
 
 #include "tmpl/funcs.h"
 #include "tmpl/go_time.h"
+#include "tmpl/internal/func_args.h"
 #include "tmpl/internal/go_fmt.h"
 
 namespace osprey::tmpl {
@@ -237,16 +238,6 @@ Result<std::string> StringArg(const Value& v) {
   return v.AsString();
 }
 
-Status WantArgs(std::string_view name, size_t want, size_t got) {
-  if (want == got) return OkStatus();
-  return InvalidArgumentError(std::string("wrong number of args for ")
-                                  .append(name)
-                                  .append(": want ")
-                                  .append(std::to_string(want))
-                                  .append(" got ")
-                                  .append(std::to_string(got)));
-}
-
 }  // namespace
 
 Result<std::string> ToJson(const Value& v) {
@@ -265,38 +256,38 @@ void AddAlertmanagerFuncs(FuncMap* funcs, NowFunc now) {
     };
   }
   funcs->Add("title", [](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("title", 1, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("title", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
     return Value(TitleLower(s));
   });
   funcs->Add("now", [now](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("now", 0, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("now", 0, a.size()));
     return Value::Time(now());
   });
   funcs->Add("safeUrl", [](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("safeUrl", 1, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("safeUrl", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
     return Value(std::move(s));
   });
   funcs->Add("urlUnescape", [](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("urlUnescape", 1, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("urlUnescape", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
     OSPREY_ASSIGN_OR_RETURN(std::string out, QueryUnescape(s));
     return Value(std::move(out));
   });
   funcs->Add("base64encode", [](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("base64encode", 1, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("base64encode", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
     return Value(Base64UrlEncode(s));
   });
   funcs->Add("base64decode", [](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("base64decode", 1, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("base64decode", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
     OSPREY_ASSIGN_OR_RETURN(std::string out, Base64UrlDecode(s));
     return Value(std::move(out));
   });
   funcs->Add("toJson", [](std::span<const Value> a) -> Result<Value> {
-    OSPREY_RETURN_IF_ERROR(WantArgs("toJson", 1, a.size()));
+    OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("toJson", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, ToJson(a[0]));
     return Value(std::move(s));
   });

@@ -4,6 +4,7 @@
 
 #include "base/strings.h"
 #include "tmpl/funcs.h"
+#include "tmpl/internal/func_args.h"
 #include "tmpl/internal/go_fmt.h"
 #include "tmpl/template.h"
 
@@ -11,15 +12,7 @@ namespace osprey::tmpl {
 namespace {
 
 using K = Value::Kind;
-
-Status WrongArgs(std::string_view name, std::string_view want, size_t got) {
-  return InvalidArgumentError(std::string("wrong number of args for ")
-                                  .append(name)
-                                  .append(": want ")
-                                  .append(want)
-                                  .append(" got ")
-                                  .append(std::to_string(got)));
-}
+using internal::WrongArgs;
 
 Result<Value> Len(std::span<const Value> args) {
   if (args.size() != 1) return WrongArgs("len", "1", args.size());

@@ -11,21 +11,13 @@
 
 #include "tmpl/funcs.h"
 #include "tmpl/go_time.h"
+#include "tmpl/internal/func_args.h"
 #include "tmpl/internal/go_fmt.h"
 
 namespace osprey::tmpl {
 namespace {
 
 using K = Value::Kind;
-
-Status WrongArgs(std::string_view name, size_t want, size_t got) {
-  return InvalidArgumentError(std::string("wrong number of args for ")
-                                  .append(name)
-                                  .append(": want ")
-                                  .append(std::to_string(want))
-                                  .append(" got ")
-                                  .append(std::to_string(got)));
-}
 
 Result<std::string> StringArg(const Value& v) {
   if (v.kind() != K::kString) {
@@ -52,7 +44,7 @@ std::string G4(double v, std::string_view suffix = "") {
 template <size_t N, typename F>
 void AddN(FuncMap* funcs, const std::string& name, F f) {
   funcs->Add(name, [name, f](std::span<const Value> args) -> Result<Value> {
-    if (args.size() != N) return WrongArgs(name, N, args.size());
+    if (args.size() != N) return internal::WrongArgs(name, std::to_string(N), args.size());
     return f(args);
   });
 }
