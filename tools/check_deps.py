@@ -33,6 +33,8 @@ ARCHITECTURE = {
     "tmpl": {"base"},
     "rules": {"tmpl", "config", "promql", "storage", "model", "metrics", "base"},
     "alerting": {"tmpl", "config", "http", "model", "metrics", "base"},
+    # Incidents, on-call and automated responses, fed by alerting's FlushObserver.
+    "incidents": {"alerting", "tmpl", "config", "http", "model", "metrics", "base"},
     "http": {"config", "promql", "storage", "model", "metrics", "base"},
     "testing": {"storage", "model", "metrics", "base"},
     "server": None,  # may use every module

@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries (DESIGN.md "Chosen dependencies")
   libboost-dev libssl-dev zlib1g-dev libsnappy-dev libyaml-cpp-dev nlohmann-json3-dev
   libfmt-dev libcli11-dev libcrypt-dev libre2-dev libxxhash-dev libzstd-dev libroaring-dev
-  libcurl4-openssl-dev libgrpc++-dev libprotobuf-dev libsimdjson-dev
+  libcurl4-openssl-dev libgrpc++-dev libprotobuf-dev libsimdjson-dev libsqlite3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 openssl curl
   # real peers started by tests: promtool and Prometheus, node_exporter
@@ -18,6 +18,8 @@ PACKAGES=(
   dnsmasq-base
   # amtool and Alertmanager for the alerting tests, an SMTP sink for the email receiver
   prometheus-alertmanager python3-aiosmtpd
+  # the web UI's end-to-end tests drive Debian's Chromium with playwright-core
+  chromium
 )
 # The OpenTelemetry SDK tests run on Node.js with npm; a machine may have them from
 # elsewhere (nodesource), so Debian's packages are only added when npm is absent.
