@@ -165,6 +165,7 @@ void Pipeline::Exec(FlushRequest flush_in, TaskScheduler& scheduler,
     done(false);
     return;
   }
+  if (deps_.observer != nullptr) deps_.observer->OnFlush(flush_in, *unmuted);
   if (unmuted->empty() || it->second.empty()) {
     done(true);
     return;
@@ -229,7 +230,7 @@ void Pipeline::Exec(FlushRequest flush_in, TaskScheduler& scheduler,
     // Only resolved alerts for an integration that does not send them: nothing to send, but
     // the nflog must learn that the firing ones are gone.
     if (run->firing.empty() && !run->integration->notifier->send_resolved()) {
-      Finish(*run, true, "", OkStatus());
+      Finish(*run, true, "", OkStatus(), /*attempted=*/false);
       continue;
     }
     scheduler.Submit([this, run, &scheduler] { Attempt(run, scheduler); });
@@ -280,7 +281,8 @@ void Pipeline::Attempt(std::shared_ptr<Run> run, TaskScheduler& scheduler) {
   scheduler.ScheduleAt(next, [this, run, &scheduler] { Attempt(run, scheduler); });
 }
 
-void Pipeline::Finish(Run& run, bool ok, std::string_view reason, const Status& error) {
+void Pipeline::Finish(Run& run, bool ok, std::string_view reason, const Status& error,
+                      bool attempted) {
   const Integration& in = *run.integration;
   if (ok) {
     // As Alertmanager's SetNotifiesStage: entries live for two repeat intervals.
@@ -303,6 +305,12 @@ void Pipeline::Finish(Run& run, bool ok, std::string_view reason, const Status& 
                                                        {"attempts", run.attempts},
                                                        {"err", error}});
     }
+  }
+  if (deps_.observer != nullptr && attempted) {
+    deps_.observer->OnNotified(*run.flush, in.notifier->integration(),
+                               static_cast<int>(in.nflog_receiver.idx),
+                               static_cast<int>(run.firing.size()),
+                               static_cast<int>(run.resolved.size()), ok ? OkStatus() : error);
   }
   run.fanout->Complete(ok);
 }

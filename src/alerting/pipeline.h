@@ -27,6 +27,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "alerting/flush_observer.h"
 #include "alerting/muter.h"
 #include "alerting/nflog.h"
 #include "alerting/notifier.h"
@@ -98,6 +99,9 @@ class Pipeline {
     NotifyMetrics* metrics = nullptr;     // Optional.
     const Logger* logger = nullptr;       // Optional.
     std::string external_url;             // NotifyContext::external_url.
+    // Optional; not owned, outlives the Pipeline. Told of every flush that got past the
+    // mute stages (even with no alert left) and of each integration's final notify outcome.
+    FlushObserver* observer = nullptr;
   };
   struct RetryOptions {
     int64_t initial_ms = 500;
@@ -136,7 +140,10 @@ class Pipeline {
                    const std::unordered_set<uint64_t>& firing,
                    const std::unordered_set<uint64_t>& resolved) const;
   void Attempt(std::shared_ptr<Run> run, TaskScheduler& scheduler);
-  void Finish(Run& run, bool ok, std::string_view reason, const Status& error);
+  // `attempted`: false when nothing was sent (resolved-only for an integration without
+  // send_resolved): the observer is not told.
+  void Finish(Run& run, bool ok, std::string_view reason, const Status& error,
+              bool attempted = true);
   int64_t NextBackoff(int64_t current_ms);
 
   const Clock& clock_;

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
+#include <span>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "alerting/internal/dispatch_fakes.h"
 #include "alerting/time_interval.h"
@@ -34,6 +39,49 @@ model::Alert Resolved(std::string_view name, int64_t ends_at) {
   return a;
 }
 
+// Records what the pipeline tells its observer.
+class RecordingObserver final : public FlushObserver {
+ public:
+  struct Flush {
+    std::string group_key;
+    std::vector<std::string> alertnames;
+  };
+  struct Notified {
+    std::string receiver;
+    std::string integration;
+    int index;
+    int firing;
+    int resolved;
+    bool ok;
+  };
+  void OnFlush(const FlushRequest& flush, std::span<const model::Alert> alerts) override
+      OSPREY_EXCLUDES(mu_) {
+    Flush f{flush.group_key, {}};
+    for (const model::Alert& a : alerts) f.alertnames.emplace_back(a.labels.Get("alertname"));
+    MutexLock lock(mu_);
+    flushes_.push_back(std::move(f));
+  }
+  void OnNotified(const FlushRequest& flush, std::string_view integration, int index, int firing,
+                  int resolved, const Status& status) override OSPREY_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    notified_.push_back(
+        Notified{flush.receiver, std::string(integration), index, firing, resolved, status.ok()});
+  }
+  std::vector<Flush> flushes() const OSPREY_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    return flushes_;
+  }
+  std::vector<Notified> notified() const OSPREY_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    return notified_;
+  }
+
+ private:
+  mutable Mutex mu_;
+  std::vector<Flush> flushes_ OSPREY_GUARDED_BY(mu_);
+  std::vector<Notified> notified_ OSPREY_GUARDED_BY(mu_);
+};
+
 class PipelineTest : public ::testing::Test {
  protected:
   PipelineTest()
@@ -50,7 +98,8 @@ class PipelineTest : public ::testing::Test {
                                                           .inhibitor = &inhibitor_,
                                                           .silencer = &silencer_,
                                                           .in_time_interval = std::move(intervals),
-                                                          .metrics = &metrics_},
+                                                          .metrics = &metrics_,
+                                                          .observer = &observer_},
                                            clock_, Pipeline::RetryOptions{.jitter = 0});
   }
 
@@ -101,6 +150,7 @@ class PipelineTest : public ::testing::Test {
   FakeMuter inhibitor_;
   FakeMuter silencer_;
   TaskScheduler scheduler_;
+  RecordingObserver observer_;
   std::unique_ptr<Pipeline> pipeline_;
   Done done_;
 };
@@ -351,6 +401,60 @@ TEST_F(PipelineTest, UnknownReceiverFails) {
   FlushRequest req = Request({Firing("a")});
   req.receiver = "nope";
   EXPECT_EQ(Run(req), false);
+}
+
+TEST_F(PipelineTest, ObserverSeesUnmutedAlertsOfEveryFlushAndEachOutcome) {
+  std::vector<std::unique_ptr<Notifier>> n;
+  AddNotifier(n, "webhook", true);
+  FakeNotifier* failing = AddNotifier(n, "webhook", true);
+  AddNotifier(n, "email", false);
+  Build(std::move(n));
+  silencer_.Mute("b");
+  failing->PushResult({InvalidArgumentError("401"), false});
+
+  EXPECT_EQ(Run(Request({Firing("a"), Firing("b")})), false);
+  ASSERT_EQ(observer_.flushes().size(), 1u);
+  EXPECT_EQ(observer_.flushes()[0].group_key, "{}:{}");
+  EXPECT_EQ(observer_.flushes()[0].alertnames, std::vector<std::string>{"a"});
+  std::vector<RecordingObserver::Notified> got = observer_.notified();
+  ASSERT_EQ(got.size(), 3u);
+  std::sort(got.begin(), got.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.integration, x.index) < std::tie(y.integration, y.index);
+  });
+  EXPECT_EQ(got[0].integration, "email");
+  EXPECT_TRUE(got[0].ok);
+  EXPECT_EQ(got[1].integration, "webhook");
+  EXPECT_EQ(got[1].index, 0);
+  EXPECT_EQ(got[1].firing, 1);
+  EXPECT_EQ(got[1].resolved, 0);
+  EXPECT_TRUE(got[1].ok);
+  EXPECT_EQ(got[2].index, 1);
+  EXPECT_FALSE(got[2].ok);
+  EXPECT_EQ(got[2].receiver, "r");
+
+  // Dedup: nothing to send for the email and the first webhook; the flush is still observed.
+  EXPECT_EQ(Run(Request({Firing("a"), Firing("b")})), true);
+  EXPECT_EQ(observer_.flushes().size(), 2u);
+  EXPECT_EQ(observer_.notified().size(), 4u);  // only the webhook that failed before
+
+  // Everything muted: observed with no alerts, nothing notified.
+  silencer_.Mute("a");
+  EXPECT_EQ(Run(Request({Firing("a"), Firing("b")})), true);
+  ASSERT_EQ(observer_.flushes().size(), 3u);
+  EXPECT_TRUE(observer_.flushes()[2].alertnames.empty());
+  EXPECT_EQ(observer_.notified().size(), 4u);
+}
+
+TEST_F(PipelineTest, ObserverIsNotToldOfResolvedOnlyIntegrationsThatSendNothing) {
+  std::vector<std::unique_ptr<Notifier>> n;
+  AddNotifier(n, "email", false);
+  Build(std::move(n));
+  EXPECT_EQ(Run(Request({Firing("a")})), true);
+  EXPECT_EQ(observer_.notified().size(), 1u);
+  clock_.Advance(kMinute);
+  EXPECT_EQ(Run(Request({Resolved("a", clock_.NowMillis())})), true);
+  EXPECT_EQ(observer_.flushes().size(), 2u);
+  EXPECT_EQ(observer_.notified().size(), 1u);
 }
 
 }  // namespace

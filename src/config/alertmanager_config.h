@@ -182,6 +182,9 @@ Result<InhibitRuleConfig> DecodeInhibitRule(const YamlDocument& doc, const YamlN
                                             const std::string& path);
 Result<TimeIntervalConfig> DecodeTimeInterval(const YamlDocument& doc, const YamlNode& node,
                                               const std::string& path);
+// One entry of a `time_intervals:` list (also used by incidents' rotation restrictions).
+Result<TimeIntervalSpec> DecodeTimeIntervalSpec(const YamlDocument& doc, const YamlNode& node,
+                                                const std::string& path);
 Result<AlertingConfig> DecodeAlertingConfig(const YamlDocument& doc, const YamlNode& node);
 
 // Emitters for ToYaml. Requires: out.SetOutputCharset(YAML::EscapeNonAscii).
@@ -189,6 +192,7 @@ void EmitAlertmanagerGlobal(const AlertmanagerGlobalConfig& g, YAML::Emitter& ou
 void EmitRoute(const RouteConfig& r, YAML::Emitter& out);
 void EmitInhibitRule(const InhibitRuleConfig& r, YAML::Emitter& out);
 void EmitTimeInterval(const TimeIntervalConfig& t, YAML::Emitter& out);
+void EmitTimeIntervalSpec(const TimeIntervalSpec& s, YAML::Emitter& out);
 void EmitAlertingConfig(const AlertingConfig& a, YAML::Emitter& out);
 
 // "HH:MM" for a minute of the day (0..1440).

@@ -27,7 +27,10 @@ using internal::ResolveAlertingPaths;
 
 // Top-level sections of osprey.yml that are recognised but not implemented yet.
 constexpr std::string_view kPlannedSections[] = {
-    "remote_read", "logs", "traces", "incidents", "auth",
+    "remote_read",
+    "logs",
+    "traces",
+    "auth",
 };
 
 const model::Duration kDefaultScrapeInterval = model::Duration::Minutes(1);
@@ -105,9 +108,23 @@ Status CheckUniqueJobNames(const MappingDecoder& m, const std::vector<ScrapeConf
   return OkStatus();
 }
 
+// incidents.receivers must name receivers of the `receivers:` section.
+Status CheckIncidentReceivers(const MappingDecoder& m, const Config& c) {
+  for (size_t i = 0; i < c.incidents.receivers.size(); ++i) {
+    const std::string& name = c.incidents.receivers[i];
+    if (std::any_of(c.receivers.begin(), c.receivers.end(),
+                    [&name](const ReceiverConfig& r) { return r.name == name; })) {
+      continue;
+    }
+    return m.ErrorAt(m.Get("incidents")->Find("receivers")->value.items()[i].mark(),
+                     "unknown receiver " + Quote(name) + " in incidents.receivers");
+  }
+  return OkStatus();
+}
+
 Result<Config> DecodeConfig(const YamlDocument& doc) {
   std::vector<std::string_view> known = {"global",  "rule_files", "scrape_configs", "remote_write",
-                                         "storage", "agent",      "probes"};
+                                         "storage", "agent",      "probes",         "incidents"};
   known.insert(known.end(), std::begin(kAlertingSections), std::end(kAlertingSections));
   known.insert(known.end(), std::begin(kPlannedSections), std::end(kPlannedSections));
   OSPREY_ASSIGN_OR_RETURN(MappingDecoder m, MappingDecoder::Open(doc, doc.root(), "", known));
@@ -144,6 +161,8 @@ Result<Config> DecodeConfig(const YamlDocument& doc) {
   }
   OSPREY_RETURN_IF_ERROR(DecodeProbeConfigs(m, &c.probes));
   OSPREY_RETURN_IF_ERROR(DecodeAlertingSections(doc, m, &c));
+  OSPREY_RETURN_IF_ERROR(DecodeIncidentsConfig(m, &c.incidents));
+  OSPREY_RETURN_IF_ERROR(CheckIncidentReceivers(m, c));
   return c;
 }
 
@@ -189,6 +208,7 @@ void ResolveConfigPaths(std::string_view dir, Config* c) {
   ResolveAgentPaths(dir, &c->agent);
   for (ProbeConfig& p : c->probes) ResolveProbePaths(dir, &p);
   ResolveAlertingPaths(dir, c);
+  c->incidents.ack_secret_file = internal::JoinDir(dir, c->incidents.ack_secret_file);
 }
 
 std::string Config::ToYaml() const {
@@ -242,6 +262,7 @@ std::string Config::ToYaml() const {
     out << YAML::EndSeq;
   }
   EmitAlertingSections(*this, out);
+  EmitIncidentsConfig(incidents, out);
   out << YAML::Key << "storage" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "tsdb" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "out_of_order_time_window" << YAML::Value

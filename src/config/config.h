@@ -21,6 +21,7 @@
 #include "base/status.h"
 #include "config/agent_config.h"
 #include "config/alertmanager_config.h"
+#include "config/incidents_config.h"
 #include "config/probe_config.h"
 #include "config/receiver_config.h"
 #include "config/remote_write_config.h"
@@ -61,6 +62,7 @@ struct Config {
   std::vector<RemoteWriteConfig> remote_write;
   AgentConfig agent;                // Osprey's own: built-in host metrics.
   std::vector<ProbeConfig> probes;  // Osprey's own: uptime probes.
+  IncidentsConfig incidents;        // Osprey's own: incidents, on-call, responses.
   StorageConfig storage;
 
   // Prometheus's `alerting:` (alert relabeling, external Alertmanagers).

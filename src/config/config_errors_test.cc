@@ -66,7 +66,7 @@ TEST(ConfigErrorsTest, UnknownAndUnsupportedSections) {
       {"unknown in tsdb", "storage:\n  tsdb:\n    retention: 15d\n",
        "osprey.yml:3:5: unknown field \"retention\" in storage.tsdb"},
   });
-  Result<Config> r = ParseConfig("incidents: []\n", "osprey.yml");
+  Result<Config> r = ParseConfig("auth: []\n", "osprey.yml");
   EXPECT_EQ(r.status().code(), StatusCode::kUnimplemented);
 }
 

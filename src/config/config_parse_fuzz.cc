@@ -67,6 +67,17 @@ void MaskAlertingSecrets(Config& c) {
   }
 }
 
+// The incidents section's secrets, as ToYaml prints them.
+void MaskIncidentsSecrets(Config& c) {
+  auto& n = c.incidents.notify;
+  Mask(n.chat_url);
+  MaskSecrets(n.chat_http_config);
+  if (n.sms) MaskSecrets(n.sms->http_config);
+  for (auto& a : c.incidents.actions) {
+    if (a.http) MaskSecrets(a.http->http_config);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -82,6 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (auto& h : s.http_sd_configs) MaskSecrets(h.http_client);
     }
     MaskAlertingSecrets(expected);
+    MaskIncidentsSecrets(expected);
     OSPREY_CHECK(*again == expected) << "ToYaml round trip changed the config:\n" << yaml;
   }
   osprey::config::ParseWebConfig(text, "web.yml").status().IgnoreError();

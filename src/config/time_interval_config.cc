@@ -197,8 +197,10 @@ Result<TimeOfDayRange> DecodeTimeRange(const YamlDocument& doc, const YamlNode& 
   return r;
 }
 
-Result<TimeIntervalSpec> DecodeSpec(const YamlDocument& doc, const YamlNode& node,
-                                    const std::string& path) {
+}  // namespace
+
+Result<TimeIntervalSpec> DecodeTimeIntervalSpec(const YamlDocument& doc, const YamlNode& node,
+                                                const std::string& path) {
   OSPREY_ASSIGN_OR_RETURN(
       MappingDecoder m,
       MappingDecoder::Open(doc, node, path,
@@ -225,6 +227,8 @@ Result<TimeIntervalSpec> DecodeSpec(const YamlDocument& doc, const YamlNode& nod
   }
   return s;
 }
+
+namespace {
 
 void EmitRanges(YAML::Emitter& out, const char* key, const std::vector<InclusiveRange>& ranges,
                 RangeKind kind) {
@@ -263,35 +267,38 @@ Result<TimeIntervalConfig> DecodeTimeInterval(const YamlDocument& doc, const Yam
   TimeIntervalConfig t;
   OSPREY_RETURN_IF_ERROR(m.Required("name", &t.name));
   if (t.name.empty()) return m.ErrorAt(m.ValueMark("name"), "empty name in " + path);
-  OSPREY_RETURN_IF_ERROR(m.DecodeList(
-      "time_intervals", &t.time_intervals,
-      [&doc](const YamlNode& n, const std::string& p) { return DecodeSpec(doc, n, p); }));
+  OSPREY_RETURN_IF_ERROR(m.DecodeList("time_intervals", &t.time_intervals,
+                                      [&doc](const YamlNode& n, const std::string& p) {
+                                        return DecodeTimeIntervalSpec(doc, n, p);
+                                      }));
   return t;
+}
+
+void EmitTimeIntervalSpec(const TimeIntervalSpec& s, YAML::Emitter& out) {
+  out << YAML::BeginMap;
+  if (!s.times.empty()) {
+    out << YAML::Key << "times" << YAML::Value << YAML::BeginSeq;
+    for (const TimeOfDayRange& r : s.times) {
+      out << YAML::BeginMap;
+      internal::WriteStringEntry(out, "start_time", FormatMinuteOfDay(r.start_minute));
+      internal::WriteStringEntry(out, "end_time", FormatMinuteOfDay(r.end_minute));
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  EmitRanges(out, "weekdays", s.weekdays, RangeKind::kWeekday);
+  EmitRanges(out, "days_of_month", s.days_of_month, RangeKind::kDayOfMonth);
+  EmitRanges(out, "months", s.months, RangeKind::kMonth);
+  EmitRanges(out, "years", s.years, RangeKind::kYear);
+  internal::WriteStringEntry(out, "location", s.location);
+  out << YAML::EndMap;
 }
 
 void EmitTimeInterval(const TimeIntervalConfig& t, YAML::Emitter& out) {
   out << YAML::BeginMap;
   internal::WriteStringEntry(out, "name", t.name);
   out << YAML::Key << "time_intervals" << YAML::Value << YAML::BeginSeq;
-  for (const TimeIntervalSpec& s : t.time_intervals) {
-    out << YAML::BeginMap;
-    if (!s.times.empty()) {
-      out << YAML::Key << "times" << YAML::Value << YAML::BeginSeq;
-      for (const TimeOfDayRange& r : s.times) {
-        out << YAML::BeginMap;
-        internal::WriteStringEntry(out, "start_time", FormatMinuteOfDay(r.start_minute));
-        internal::WriteStringEntry(out, "end_time", FormatMinuteOfDay(r.end_minute));
-        out << YAML::EndMap;
-      }
-      out << YAML::EndSeq;
-    }
-    EmitRanges(out, "weekdays", s.weekdays, RangeKind::kWeekday);
-    EmitRanges(out, "days_of_month", s.days_of_month, RangeKind::kDayOfMonth);
-    EmitRanges(out, "months", s.months, RangeKind::kMonth);
-    EmitRanges(out, "years", s.years, RangeKind::kYear);
-    internal::WriteStringEntry(out, "location", s.location);
-    out << YAML::EndMap;
-  }
+  for (const TimeIntervalSpec& s : t.time_intervals) EmitTimeIntervalSpec(s, out);
   out << YAML::EndSeq;
   out << YAML::EndMap;
 }

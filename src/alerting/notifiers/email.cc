@@ -129,88 +129,90 @@ class EmailNotifier final : public Notifier {
     Result<EmailMessage> m = BuildEmailMessage(
         config_, [&](std::string_view t) { return render(t); }, ctx.now, hostname_, random);
     if (!m.ok()) return {m.status(), false};
-    return Send(*m);
+    return SendEmail(config_, *m, deps_.timeout);
   }
   std::string_view integration() const override { return "email"; }
   bool send_resolved() const override { return config_.send_resolved; }
 
  private:
-  NotifyResult Send(const EmailMessage& m) const {
-    Result<std::string> password =
-        internal::ReadSecret(config_.auth_password, config_.auth_password_file);
-    if (!password.ok()) return {password.status().Annotate("email"), true};
-    const bool implicit_tls = config_.smarthost.ends_with(":465");
-    std::string url = implicit_tls ? "smtps://" : "smtp://";
-    url += config_.smarthost;
-    url += '/';
-    url += config_.hello.empty() ? "localhost" : config_.hello;  // the EHLO name
-
-    CURL* curl = curl_easy_init();
-    if (curl == nullptr) return {InternalError("email: curl_easy_init failed"), true};
-    char errbuf[CURL_ERROR_SIZE] = {0};
-    curl_slist* rcpts = nullptr;
-    for (const std::string& r : m.recipients) {
-      rcpts = curl_slist_append(rcpts, std::string("<").append(r).append(">").c_str());
-    }
-    const std::string mail_from = std::string("<").append(m.envelope_from).append(">");
-    UploadState upload{m.data, 0};
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, mail_from.c_str());
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpts);
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE, static_cast<long>(m.data.size()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(deps_.timeout.count()));
-    if (!implicit_tls) {
-      curl_easy_setopt(curl, CURLOPT_USE_SSL,
-                       config_.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                           : static_cast<long>(CURLUSESSL_NONE));
-    }
-    const config::TlsConfig& tls = config_.tls_config;
-    if (!tls.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file.c_str());
-    if (!tls.cert_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, tls.cert_file.c_str());
-    if (!tls.key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, tls.key_file.c_str());
-    if (tls.insecure_skip_verify) {
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (!config_.auth_username.empty()) {
-      curl_easy_setopt(curl, CURLOPT_USERNAME, config_.auth_username.c_str());
-      curl_easy_setopt(curl, CURLOPT_PASSWORD, password->c_str());
-      if (!config_.auth_identity.empty()) {
-        curl_easy_setopt(curl, CURLOPT_SASL_AUTHZID, config_.auth_identity.c_str());
-      }
-    }
-    const CURLcode rc = curl_easy_perform(curl);
-    long smtp_code = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &smtp_code);
-    curl_slist_free_all(rcpts);
-    curl_easy_cleanup(curl);
-    if (rc == CURLE_OK) return {};
-    std::string msg = "email: sending to ";
-    msg += config_.smarthost;
-    msg += " failed: ";
-    msg += errbuf[0] != 0 ? errbuf : curl_easy_strerror(rc);
-    if (smtp_code != 0) {
-      msg += " (last SMTP reply ";
-      msg += std::to_string(smtp_code);
-      msg += ")";
-    }
-    // A permanent SMTP rejection (5xx) or a malformed URL will fail again; the rest (network,
-    // TLS, 4xx) may pass later.
-    const bool retry = rc != CURLE_URL_MALFORMAT && !(smtp_code >= 500 && smtp_code < 600);
-    return {UnavailableError(std::move(msg)), retry};
-  }
-
   const config::EmailConfig config_;
   const NotifierDeps deps_;
   const std::string hostname_;
 };
 
 }  // namespace
+
+NotifyResult SendEmail(const config::EmailConfig& c, const EmailMessage& m,
+                       std::chrono::milliseconds timeout) {
+  Result<std::string> password = internal::ReadSecret(c.auth_password, c.auth_password_file);
+  if (!password.ok()) return {password.status().Annotate("email"), true};
+  const bool implicit_tls = c.smarthost.ends_with(":465");
+  std::string url = implicit_tls ? "smtps://" : "smtp://";
+  url += c.smarthost;
+  url += '/';
+  url += c.hello.empty() ? "localhost" : c.hello;  // the EHLO name
+
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return {InternalError("email: curl_easy_init failed"), true};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_slist* rcpts = nullptr;
+  for (const std::string& r : m.recipients) {
+    rcpts = curl_slist_append(rcpts, std::string("<").append(r).append(">").c_str());
+  }
+  const std::string mail_from = std::string("<").append(m.envelope_from).append(">");
+  UploadState upload{m.data, 0};
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, mail_from.c_str());
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpts);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE, static_cast<long>(m.data.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  if (!implicit_tls) {
+    curl_easy_setopt(
+        curl, CURLOPT_USE_SSL,
+        c.require_tls ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_NONE));
+  }
+  const config::TlsConfig& tls = c.tls_config;
+  if (!tls.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file.c_str());
+  if (!tls.cert_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLCERT, tls.cert_file.c_str());
+  if (!tls.key_file.empty()) curl_easy_setopt(curl, CURLOPT_SSLKEY, tls.key_file.c_str());
+  if (tls.insecure_skip_verify) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!c.auth_username.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, c.auth_username.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, password->c_str());
+    if (!c.auth_identity.empty()) {
+      curl_easy_setopt(curl, CURLOPT_SASL_AUTHZID, c.auth_identity.c_str());
+    }
+  }
+  const CURLcode rc = curl_easy_perform(curl);
+  long smtp_code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &smtp_code);
+  curl_slist_free_all(rcpts);
+  curl_easy_cleanup(curl);
+  if (rc == CURLE_OK) return {};
+  std::string msg = "email: sending to ";
+  msg += c.smarthost;
+  msg += " failed: ";
+  msg += errbuf[0] != 0 ? errbuf : curl_easy_strerror(rc);
+  if (smtp_code != 0) {
+    msg += " (last SMTP reply ";
+    msg += std::to_string(smtp_code);
+    msg += ")";
+  }
+  // A permanent SMTP rejection (5xx) or a malformed URL will fail again; the rest (network,
+  // TLS, 4xx) may pass later.
+  const bool retry = rc != CURLE_URL_MALFORMAT && !(smtp_code >= 500 && smtp_code < 600);
+  return {UnavailableError(std::move(msg)), retry};
+}
+
+std::string LocalHostName() { return HostName(); }
 
 std::unique_ptr<Notifier> NewEmailNotifier(const config::EmailConfig& c, const NotifierDeps& deps) {
   return std::make_unique<EmailNotifier>(c, deps);

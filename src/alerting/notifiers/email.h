@@ -1,12 +1,14 @@
 // The email notifier's message: built separately from the SMTP session so tests can read it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "alerting/notifier.h"
 #include "base/status.h"
 #include "config/receiver_config.h"
 
@@ -26,5 +28,15 @@ struct EmailMessage {
 Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c,
                                        const std::function<std::string(std::string_view)>& render,
                                        int64_t now_ms, std::string_view hostname, uint64_t random);
+
+// Delivers a built message over SMTP with the config's smarthost, hello, TLS and auth
+// settings (its templates are not used), giving up after `timeout`. Errors read
+// `email: sending to <smarthost> failed: <reason> (last SMTP reply 550)`; `retry` is false
+// for a permanent SMTP rejection (5xx) or a malformed smarthost. Blocking; thread-safe.
+NotifyResult SendEmail(const config::EmailConfig& c, const EmailMessage& m,
+                       std::chrono::milliseconds timeout);
+
+// The host's name for Message-Id domains ("localhost" when unknown).
+std::string LocalHostName();
 
 }  // namespace osprey::alerting::notifiers
