@@ -1,0 +1,146 @@
+// The PromQL editor: CodeMirror 6 with codemirror-promql (highlighting,
+// completion of functions, metric names, label names and values from this
+// server, and lint showing parse errors at their position). Ctrl/Cmd+Enter runs.
+// Server errors with a position are shown as an inline diagnostic too.
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { lintKeymap, setDiagnostics } from '@codemirror/lint';
+import { highlightSelectionMatches } from '@codemirror/search';
+import { EditorState, Prec } from '@codemirror/state';
+import { drawSelection, EditorView, highlightSpecialChars, keymap, placeholder } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
+import { PromQLExtension } from '@prometheus-io/codemirror-promql';
+import { useEffect, useRef } from 'preact/hooks';
+
+const highlight = HighlightStyle.define([
+  { tag: tags.number, color: 'var(--cm-number)' },
+  { tag: tags.string, color: 'var(--cm-string)' },
+  { tag: tags.keyword, color: 'var(--cm-keyword)', fontWeight: 'bold' },
+  { tag: tags.function(tags.variableName), color: 'var(--cm-function)' },
+  { tag: tags.labelName, color: 'var(--cm-label)' },
+  { tag: tags.operator, color: 'var(--cm-operator)' },
+  { tag: tags.modifier, color: 'var(--cm-keyword)', fontWeight: 'bold' },
+  { tag: tags.comment, color: 'var(--fg-muted)', fontStyle: 'italic' },
+  { tag: tags.invalid, color: 'var(--crit)' },
+]);
+
+const theme = EditorView.theme({
+  '&': {
+    background: 'var(--bg-panel)',
+    color: 'var(--fg)',
+    border: '1px solid var(--border)',
+    borderRadius: '4px',
+    fontSize: '14px',
+  },
+  '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '1px' },
+  '.cm-content': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', padding: '6px 0', caretColor: 'var(--fg)' },
+  '.cm-line': { padding: '0 8px' },
+  '.cm-scroller': { maxHeight: '240px' },
+  '.cm-placeholder': { color: 'var(--fg-muted)' },
+  '.cm-tooltip': { background: 'var(--bg-panel)', color: 'var(--fg)', border: '1px solid var(--border)' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { background: 'var(--accent)', color: 'var(--accent-fg)' },
+  '.cm-completionDetail': { color: 'var(--fg-muted)', marginLeft: '8px' },
+  '.cm-diagnostic-error': { borderLeftColor: 'var(--crit)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { background: 'var(--bg-hover)' },
+  '.cm-cursor': { borderLeftColor: 'var(--fg)' },
+});
+
+export interface ServerErrorMark {
+  message: string;
+  offset: number; // 0-based position in the expression
+}
+
+interface Props {
+  value: string;
+  onChange: (v: string) => void;
+  onRun: () => void;
+  serverError: ServerErrorMark | null;
+}
+
+export function PromQLEditor({ value, onChange, onRun, serverError }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const onChangeRef = useRef(onChange);
+  const onRunRef = useRef(onRun);
+  onChangeRef.current = onChange;
+  onRunRef.current = onRun;
+
+  useEffect(() => {
+    const promql = new PromQLExtension()
+      .activateCompletion(true)
+      .activateLinter(true)
+      .setComplete({ remote: { url: '', httpMethod: 'GET', cache: { maxAge: 5 * 60 * 1000 } } });
+    const v = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          highlightSpecialChars(),
+          history(),
+          drawSelection(),
+          indentOnInput(),
+          bracketMatching(),
+          closeBrackets(),
+          autocompletion({ activateOnTyping: true }),
+          highlightSelectionMatches(),
+          syntaxHighlighting(highlight),
+          placeholder('Expression (press Ctrl+Enter or Cmd+Enter to run)'),
+          EditorView.lineWrapping,
+          EditorView.contentAttributes.of({ 'aria-label': 'PromQL expression' }),
+          theme,
+          Prec.highest(
+            keymap.of([
+              {
+                key: 'Mod-Enter',
+                run: () => {
+                  onRunRef.current();
+                  return true;
+                },
+              },
+            ]),
+          ),
+          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap]),
+          promql.asExtension(),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) onChangeRef.current(u.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    view.current = v;
+    return () => {
+      v.destroy();
+      view.current = null;
+    };
+  }, []);
+
+  // External value changes (history click, URL navigation).
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    const cur = v.state.doc.toString();
+    if (cur !== value) v.dispatch({ changes: { from: 0, to: cur.length, insert: value } });
+  }, [value]);
+
+  useEffect(() => {
+    const v = view.current;
+    if (!v) return;
+    if (!serverError) {
+      v.dispatch(setDiagnostics(v.state, []));
+      return;
+    }
+    // A non-empty range inside the document: a position at the very end
+    // (e.g. "unclosed left parenthesis") marks the last character.
+    const len = v.state.doc.length;
+    const from = Math.max(0, Math.min(serverError.offset, len - 1));
+    const to = Math.min(from + 1, len);
+    v.dispatch(setDiagnostics(v.state, [{ from, to, severity: 'error', message: serverError.message, source: 'server' }]));
+  }, [serverError]);
+
+  return <div ref={host} class="promql-editor" />;
+}
+
+export function focusEditor(root: HTMLElement | null): void {
+  (root?.querySelector('.cm-content') as HTMLElement | null)?.focus();
+}
