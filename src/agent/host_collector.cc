@@ -21,9 +21,10 @@ HostCollector::HostCollector(HostCollectorOptions options)
 HostCollector::~HostCollector() = default;
 
 std::vector<std::string> HostCollector::DefaultCollectors() {
-  return {"cpu",     "diskstats", "entropy",      "filefd", "filesystem", "hwmon",
-          "loadavg", "meminfo",   "namedprocess", "netdev", "netstat",    "pressure",
-          "stat",    "time",      "uname",        "vmstat"};
+  return {"arp",      "conntrack",  "cpu",     "cpufreq",  "diskstats", "entropy",
+          "filefd",   "filesystem", "hwmon",   "loadavg",  "meminfo",   "namedprocess",
+          "netclass", "netdev",     "netstat", "pressure", "schedstat", "sockstat",
+          "softnet",  "stat",       "time",    "timex",    "uname",     "vmstat"};
 }
 
 Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
@@ -31,10 +32,11 @@ Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
     if (internal::Collectors::Find(name) == nullptr) {
       return InvalidArgumentError(std::string("agent: unknown host collector \"")
                                       .append(name)
-                                      .append("\"; known: cpu, diskstats, entropy, filefd, "
-                                              "filesystem, hwmon, loadavg, meminfo, "
-                                              "namedprocess, netdev, netstat, pressure, stat, "
-                                              "time, uname, vmstat"));
+                                      .append("\"; known: arp, conntrack, cpu, cpufreq, "
+                                              "diskstats, entropy, filefd, filesystem, hwmon, "
+                                              "loadavg, meminfo, namedprocess, netclass, netdev, "
+                                              "netstat, pressure, schedstat, sockstat, softnet, "
+                                              "stat, time, timex, uname, vmstat"));
     }
   }
   const std::pair<const char*, const std::string*> regexes[] = {

@@ -66,8 +66,9 @@ class HostCollector {
   // node_scrape_collector_error_info{collector,error} 1; the others continue. Logs nothing.
   void Collect(std::string& out);
 
-  // cpu, diskstats, entropy, filefd, filesystem, hwmon, loadavg, meminfo, namedprocess,
-  // netdev, netstat, pressure, stat, time, uname, vmstat.
+  // arp, conntrack, cpu, cpufreq, diskstats, entropy, filefd, filesystem, hwmon, loadavg,
+  // meminfo, namedprocess, netclass, netdev, netstat, pressure, schedstat, sockstat, softnet,
+  // stat, time, timex, uname, vmstat.
   static std::vector<std::string> DefaultCollectors();
   // kInvalidArgument naming the option when a regex does not compile, a collector name is
   // unknown or process_top_n < 1.

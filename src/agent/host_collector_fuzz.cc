@@ -1,7 +1,10 @@
 // Fuzzes the /proc parsers: the input is split at "\n@@\n" into the contents of stat, meminfo,
 // loadavg, diskstats, net/dev, net/netstat, net/snmp, net/snmp6, vmstat, pressure/io,
-// 1/mounts, sys/fs/file-nr and 7/stat of a temporary procfs; every collector then runs over
-// it. The output must always be valid text exposition (no crash, no duplicate series).
+// 1/mounts, sys/fs/file-nr, 7/stat, net/sockstat, net/sockstat6, net/softnet_stat, net/arp,
+// net/stat/nf_conntrack, sys/net/netfilter/nf_conntrack_count, schedstat of a temporary procfs
+// and class/net/eth0/{flags,speed,address,operstate}, devices/system/cpu/cpu0/cpufreq/
+// scaling_cur_freq of a temporary sysfs; every collector then runs over it. The output must always
+// be valid text exposition (no crash, no duplicate series).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,15 +17,23 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static constexpr std::string_view kFiles[] = {
-      "stat",        "meminfo",        "loadavg",   "diskstats", "net/dev",
-      "net/netstat", "net/snmp",       "net/snmp6", "vmstat",    "pressure/io",
-      "1/mounts",    "sys/fs/file-nr", "7/stat"};
+      "stat", "meminfo", "loadavg", "diskstats", "net/dev", "net/netstat", "net/snmp", "net/snmp6",
+      "vmstat", "pressure/io", "1/mounts", "sys/fs/file-nr", "7/stat",
+      // Added with the netclass, sockstat, softnet, arp, conntrack, schedstat and cpufreq
+      // collectors; older seeds leave them empty.
+      "net/sockstat", "net/sockstat6", "net/softnet_stat", "net/arp", "net/stat/nf_conntrack",
+      "sys/net/netfilter/nf_conntrack_count", "schedstat", "@class/net/eth0/flags",
+      "@class/net/eth0/speed", "@class/net/eth0/address", "@class/net/eth0/operstate",
+      "@devices/system/cpu/cpu0/cpufreq/scaling_cur_freq"};
   osprey::testing::TempDir dir;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   for (std::string_view file : kFiles) {
     size_t sep = input.find("\n@@\n");
     std::string_view part = input.substr(0, sep);
-    dir.WriteFile(std::string("proc/").append(file), part);
+    // '@' marks a sysfs file.
+    dir.WriteFile(file.starts_with('@') ? std::string("sys/").append(file.substr(1))
+                                        : std::string("proc/").append(file),
+                  part);
     if (sep == std::string_view::npos) {
       input = {};
     } else {

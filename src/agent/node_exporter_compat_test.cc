@@ -3,7 +3,9 @@
 // and values for the metrics they share.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include "agent/host_collector.h"
 #include "agent/internal/exposition_test_util.h"
@@ -104,6 +106,93 @@ TEST(NodeExporterCompatTest, SharedMetricsAgree) {
   ExpectCounterClose(theirs, ours, "node_disk_reads_completed_total", 1000, 0.01);
   ExpectCounterClose(theirs, ours, "node_context_switches_total", 1e6, 0.05);
   ExpectCounterClose(theirs, ours, "node_forks_total", 1000, 0.01);
+}
+
+// "name{a=\"1\",b=\"2\"}" -> "name{a,b}".
+std::string NameAndLabelNames(const std::string& key) {
+  std::string out;
+  bool in_value = false;
+  for (size_t i = 0; i < key.size(); ++i) {
+    char c = key[i];
+    if (in_value) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_value = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_value = true;
+      continue;
+    }
+    if (c != '=') out += c;
+  }
+  return out;
+}
+
+// Families (with their label names) of one exposition, without the exporters' own metrics.
+std::set<std::string> Shapes(const ParsedExposition& p) {
+  std::set<std::string> out;
+  for (const auto& [key, value] : p.samples) {
+    if (!key.starts_with("node_") || key.starts_with("node_scrape_collector_") ||
+        key.starts_with("node_exporter_")) {
+      continue;
+    }
+    out.insert(NameAndLabelNames(key));
+  }
+  return out;
+}
+
+// The collectors added for Grafana's "Node Exporter Full": node_exporter 1.5 run with only
+// them enabled exposes the same metric names with the same label names, and the same
+// per-device series for netclass.
+TEST(NodeExporterCompatTest, NewCollectorsHaveTheSameNamesAndLabels) {
+  std::string binary = testing::FindExecutable({"/usr/bin/prometheus-node-exporter"});
+  if (binary.empty()) {
+    if (testing::RunningUnderCi()) FAIL() << "prometheus-node-exporter is not installed";
+    GTEST_SKIP() << "prometheus-node-exporter is not installed";
+  }
+  const std::vector<std::string> collectors = {"arp",       "conntrack", "cpufreq", "netclass",
+                                               "schedstat", "sockstat",  "softnet", "timex"};
+  std::vector<std::string> argv = {binary, "--collector.disable-defaults"};
+  for (const std::string& c : collectors) argv.push_back("--collector." + c);
+  testing::TempDir dir;
+  int port = testing::FreeLocalPort();
+  argv.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
+  auto node_exporter = testing::ChildProcess::Start(argv, dir.Join("node_exporter.log"));
+  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
+  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
+  auto response = testing::HttpGet(port, "/metrics");
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  HostCollector collector(HostCollectorOptions{.collectors = collectors});
+  std::string body;
+  collector.Collect(body);
+  ParsedExposition theirs, ours;
+  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
+  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+
+  EXPECT_GT(Shapes(theirs).size(), 50u);
+  EXPECT_EQ(Shapes(ours), Shapes(theirs));
+  for (const std::string& c : collectors) {
+    std::string key = "node_scrape_collector_success{collector=\"" + c + "\"}";
+    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key << "\n" << body;
+  }
+  for (const auto& [name, type] : ours.types) {
+    if (name.starts_with("node_scrape_collector_")) continue;
+    ASSERT_EQ(theirs.types.count(name), 1u) << name;
+    EXPECT_EQ(type, theirs.types.at(name)) << name;
+    EXPECT_EQ(ours.help.at(name), theirs.help.at(name)) << name;
+  }
+  for (std::string_view metric :
+       {"node_network_info", "node_network_mtu_bytes", "node_network_flags",
+        "node_network_protocol_type", "node_network_up", "node_softnet_processed_total"}) {
+    EXPECT_EQ(Keys(ours.Family(metric)), Keys(theirs.Family(metric))) << metric;
+  }
+  EXPECT_EQ(ours.Family("node_network_mtu_bytes"), theirs.Family("node_network_mtu_bytes"));
+  EXPECT_EQ(ours.Family("node_network_flags"), theirs.Family("node_network_flags"));
+  EXPECT_EQ(ours.samples.at("node_timex_tick_seconds"),
+            theirs.samples.at("node_timex_tick_seconds"));
 }
 
 }  // namespace

@@ -38,7 +38,10 @@ Collectors::Collectors(HostCollectorOptions options)
 
 Collectors::Method Collectors::Find(std::string_view name) {
   static constexpr std::pair<std::string_view, Method> kTable[] = {
+      {"arp", &Collectors::CollectArp},
+      {"conntrack", &Collectors::CollectConntrack},
       {"cpu", &Collectors::CollectCpu},
+      {"cpufreq", &Collectors::CollectCpufreq},
       {"diskstats", &Collectors::CollectDiskstats},
       {"entropy", &Collectors::CollectEntropy},
       {"filefd", &Collectors::CollectFilefd},
@@ -47,11 +50,16 @@ Collectors::Method Collectors::Find(std::string_view name) {
       {"loadavg", &Collectors::CollectLoadavg},
       {"meminfo", &Collectors::CollectMeminfo},
       {"namedprocess", &Collectors::CollectNamedProcess},
+      {"netclass", &Collectors::CollectNetclass},
       {"netdev", &Collectors::CollectNetdev},
       {"netstat", &Collectors::CollectNetstat},
       {"pressure", &Collectors::CollectPressure},
+      {"schedstat", &Collectors::CollectSchedstat},
+      {"sockstat", &Collectors::CollectSockstat},
+      {"softnet", &Collectors::CollectSoftnet},
       {"stat", &Collectors::CollectStat},
       {"time", &Collectors::CollectTime},
+      {"timex", &Collectors::CollectTimex},
       {"uname", &Collectors::CollectUname},
       {"vmstat", &Collectors::CollectVmstat},
   };

@@ -3,9 +3,12 @@
 // (the caller then discards what it appended). Implementations are split by concern:
 // system_collectors.cc (cpu, stat, loadavg, meminfo, vmstat, pressure, filefd, entropy, uname,
 // time), disk_collectors.cc (filesystem, diskstats), net_collectors.cc (netdev, netstat),
-// hwmon_collector.cc, process_collector.cc.
+// hwmon_collector.cc, process_collector.cc, net_class_collector.cc (netclass),
+// sockstat_collector.cc (sockstat, softnet), timex_collector.cc, misc_collectors.cc (arp,
+// conntrack, cpufreq, schedstat).
 #pragma once
 
+#include <sys/timex.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -71,6 +74,14 @@ class Collectors {
   Status CollectNetstat(TextWriter& w);
   Status CollectHwmon(TextWriter& w);
   Status CollectNamedProcess(TextWriter& w);
+  Status CollectNetclass(TextWriter& w);
+  Status CollectSockstat(TextWriter& w);
+  Status CollectSoftnet(TextWriter& w);
+  Status CollectTimex(TextWriter& w);
+  Status CollectArp(TextWriter& w);
+  Status CollectConntrack(TextWriter& w);
+  Status CollectCpufreq(TextWriter& w);
+  Status CollectSchedstat(TextWriter& w);
 
  private:
   // procfs + "/" + rel (resp. sysfs), in a reused string.
@@ -107,6 +118,8 @@ class Collectors {
   };
 
   Status ReadNetstatFile(std::string_view rel, bool snmp6);
+  // Parses one sockstat file into sockstat_ (name, value); false on a malformed line.
+  Status ReadSockstatFile(std::string_view rel, bool ipv6);
   // True the first time `key` is seen since the last ResetSeen(): keeps a malformed file that
   // repeats a key or a device from producing duplicate families or series.
   bool FirstSeen(std::string_view key);
@@ -123,12 +136,30 @@ class Collectors {
   std::vector<NetRow> nets_;
   std::vector<Mount> mounts_;
   std::vector<std::pair<std::string, double>> netstat_;
+  std::vector<std::pair<std::string, double>> sockstat_;
+  std::vector<std::string> dir_entries_;
   std::unordered_map<std::string, ProcGroup, StringHash, std::equal_to<>> groups_;
   std::unordered_map<pid_t, ProcSeen> procs_;
   uint64_t generation_ = 0;
   std::unordered_set<std::string, StringHash, std::equal_to<>> seen_;
   std::string utf8_;  // scratch for FirstSeen
 };
+
+// One sysfs attribute read like node_exporter's procfs library does: a single read of at most
+// 4 KiB, surrounding whitespace trimmed. False with `err` set (errno) on failure.
+bool ReadSysValue(const std::string& path, std::string& value, int& err);
+// The same for `name` relative to the directory `dir_fd` (AT_FDCWD: the working directory).
+bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err);
+// True for the errno values node_exporter treats as "attribute absent" (ENOENT, EACCES,
+// EPERM, EINVAL, EOPNOTSUPP; e.g. `speed` of a down link): the attribute is skipped.
+bool IsAbsentAttribute(int err);
+// Go's strconv.ParseInt(s, 0, 64): optional sign, then 0x/0o/0b/leading-0 prefixes.
+bool ParseGoInt(std::string_view s, int64_t& value);
+// Sorted names in `dir` (no "." entries); `skip_regular` drops regular files. False with
+// `err` set when the directory cannot be opened.
+bool ListDir(const std::string& dir, bool skip_regular, std::vector<std::string>& names, int& err);
+// Writes the node_timex_* families for one adjtimex(2) result (`state` is its return value).
+void WriteTimex(TextWriter& w, const struct timex& tx, int state);
 
 // Appends `part` to a metric name with each character outside [a-zA-Z0-9_:] replaced by '_'.
 void AppendMetricNamePart(std::string& out, std::string_view part);
