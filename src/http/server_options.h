@@ -27,7 +27,8 @@ struct AuthOptions {
   std::map<std::string, std::string> basic_auth_users;
   // Accepted "Authorization: Bearer <token>" values.
   std::vector<std::string> bearer_tokens;
-  // Paths (exact, decoded) served without credentials.
+  // Paths (exact, decoded) served without credentials; one ending in "/*" opens every path
+  // below it ("/ack/*": "/ack/x", not "/ack").
   std::vector<std::string> open_paths = {"/-/healthy"};
 };
 

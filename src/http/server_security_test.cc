@@ -113,6 +113,21 @@ TEST(ServerAuthTest, UpdateSecurityAppliesToNextRequestsAndKeepsOldOnError) {
   EXPECT_EQ(Get(s.port(), "/secret", "Bearer t"), "200");
 }
 
+TEST(AuthenticatorTest, OpenPathEndingInStarOpensEveryPathBelowIt) {
+  AuthOptions o;
+  o.bearer_tokens = {"t"};
+  o.open_paths = {"/-/healthy", "/ack/*"};
+  auto auth = internal::Authenticator::Create(o);
+  ASSERT_TRUE(auth.ok()) << auth.status().ToString();
+  EXPECT_TRUE((*auth)->Allows("/ack/abc.def", std::nullopt));
+  EXPECT_TRUE((*auth)->Allows("/ack/a/b", std::nullopt));
+  EXPECT_FALSE((*auth)->Allows("/ack/", std::nullopt));
+  EXPECT_FALSE((*auth)->Allows("/ack", std::nullopt));
+  EXPECT_FALSE((*auth)->Allows("/acknowledge", std::nullopt));
+  EXPECT_FALSE((*auth)->Allows("/-/healthy/x", std::nullopt));
+  EXPECT_TRUE((*auth)->Allows("/-/healthy", std::nullopt));
+}
+
 TEST(AuthenticatorTest, Base64DecodeRejectsMalformedInput) {
   using internal::Base64Decode;
   EXPECT_EQ(Base64Decode("YWxpY2U6cHc="), "alice:pw");

@@ -118,9 +118,15 @@ Authenticator::Authenticator(AuthOptions options)
 bool Authenticator::Allows(std::string_view path,
                            std::optional<std::string_view> authorization) const {
   if (!enabled_) return true;
-  if (std::find(options_.open_paths.begin(), options_.open_paths.end(), path) !=
-      options_.open_paths.end()) {
-    return true;
+  for (const std::string& open : options_.open_paths) {
+    // "/ack/*": every path below "/ack/" (not "/ack" itself).
+    if (open.size() >= 2 && open.ends_with("/*")) {
+      if (path.size() > open.size() - 1 && path.starts_with(open.substr(0, open.size() - 1))) {
+        return true;
+      }
+    } else if (path == open) {
+      return true;
+    }
   }
   if (!authorization) return false;
   std::string_view value = TrimSpaces(*authorization);
