@@ -72,7 +72,8 @@ Status AlertingStack::ApplyConfig(const config::Config& cfg, const std::string& 
                                      },
                                  .metrics = &notify_metrics_,
                                  .logger = options_.logger,
-                                 .external_url = external_url},
+                                 .external_url = external_url,
+                                 .observer = options_.observer},
         *options_.clock);
     dispatcher = std::make_unique<alerting::Dispatcher>(
         alerting::Route::Build(*cfg.route), std::move(pipeline), *options_.clock,
@@ -145,6 +146,18 @@ void AlertingStack::UpdateStatus(const model::Labels& labels) {
 std::vector<std::string> AlertingStack::ReceiverNames() const {
   MutexLock lock(mu_);
   return receiver_names_;
+}
+
+void AlertingStack::WaitIdleForTest() {
+  alerting::Dispatcher* d = nullptr;
+  {
+    MutexLock lock(mu_);
+    d = dispatcher_.get();
+  }
+  // Not under mu_: flushes may call back into the stack. Tests do not reload meanwhile.
+  if (d == nullptr) return;
+  d->WakeForTest();
+  d->WaitIdleForTest();
 }
 
 }  // namespace osprey::server

@@ -16,6 +16,7 @@
 
 #include "alerting/alert_store.h"
 #include "alerting/dispatcher.h"
+#include "alerting/flush_observer.h"
 #include "alerting/inhibitor.h"
 #include "alerting/marker.h"
 #include "alerting/nflog.h"
@@ -37,6 +38,9 @@ struct AlertingStackOptions {
   const Clock* clock = nullptr;
   metrics::Registry* registry = nullptr;
   const Logger* logger = nullptr;
+  // Optional; not owned, outlives the stack: told of every flush and notification outcome
+  // (the incident manager's feed).
+  alerting::FlushObserver* observer = nullptr;
 };
 
 class AlertingStack {
@@ -71,6 +75,9 @@ class AlertingStack {
   // so a new silence shows at once (Alertmanager's setAlertStatus).
   void UpdateStatus(const model::Labels& labels) OSPREY_EXCLUDES(mu_);
   std::vector<std::string> ReceiverNames() const OSPREY_EXCLUDES(mu_);
+  // After a fake clock moved: runs the dispatcher's due flushes and waits until they and the
+  // notifications they started are done.
+  void WaitIdleForTest() OSPREY_EXCLUDES(mu_);
 
  private:
   explicit AlertingStack(AlertingStackOptions options);

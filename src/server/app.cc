@@ -52,7 +52,8 @@ Result<Security> LoadSecurity(const std::string& web_config_file) {
   }
   s.auth.basic_auth_users = wc.basic_auth_users;
   s.auth.bearer_tokens = wc.bearer_tokens;
-  s.auth.open_paths = {"/-/healthy", "/status"};  // the status page is public
+  // The status page is public; one-click ack links carry their own signed credential.
+  s.auth.open_paths = {"/-/healthy", "/status", "/ack/*"};
   return s;
 }
 
@@ -232,14 +233,32 @@ Status App::OpenStorage() {
                       .exemplars = exemplars_.get()},
       *db_, clock_, registry_);
   if (flags_.mode != "agent") {
+    OSPREY_ASSIGN_OR_RETURN(
+        dashboards_,
+        DashboardStore::Open(JoinPath(flags_.storage_tsdb_path, "dashboards.db"), clock_));
+    std::vector<std::string> skipped;
+    Result<int> provisioned = ProvisionDashboards(*dashboards_, EmbeddedDashboardFiles(), skipped);
+    if (!provisioned.ok()) return provisioned.status().Annotate("provisioning dashboards");
+    for (const std::string& e : skipped) {
+      logger_.Error("Skipping a built-in dashboard", {{"err", e}});
+    }
+    dashboards_api_ = std::make_unique<DashboardsApi>(*dashboards_, registry_);
+  }
+  if (flags_.mode != "agent") {
     // As Prometheus's agent mode: no rules, no alerting.
+    incidents_logger_ = std::make_unique<Logger>(logger_.With({{"component", "incidents"}}));
+    OSPREY_ASSIGN_OR_RETURN(incidents_, IncidentsWiring::Open({.data_dir = flags_.storage_tsdb_path,
+                                                               .clock = &clock_,
+                                                               .registry = &registry_,
+                                                               .logger = incidents_logger_.get()}));
     alerting_logger_ = std::make_unique<Logger>(logger_.With({{"component", "alertmanager"}}));
     OSPREY_ASSIGN_OR_RETURN(
         alerting_, AlertingStack::Open({.data_dir = JoinPath(flags_.storage_tsdb_path, "alerting"),
                                         .fs = &fs_,
                                         .clock = &clock_,
                                         .registry = &registry_,
-                                        .logger = alerting_logger_.get()}));
+                                        .logger = alerting_logger_.get(),
+                                        .observer = incidents_->manager().observer()}));
     rules_engine_ = std::make_unique<promql::Engine>(
         promql::EngineOptions{.lookback_delta_ms = flags_.query_lookback_delta.ms,
                               .max_samples = flags_.query_max_samples});
@@ -381,6 +400,8 @@ void App::Shutdown() {
   if (rules_ != nullptr) rules_->Stop();
   if (alert_sender_ != nullptr) alert_sender_->Stop();
   if (alerting_ != nullptr) alerting_->Shutdown();
+  // After alerting: its pipeline feeds the incident manager until it stops.
+  if (incidents_ != nullptr) incidents_->Shutdown();
   // remote_write queues send what the WAL holds (within the grace period) and save their
   // positions; the rest is sent after the next start.
   if (remote_storage_ != nullptr) {
@@ -448,6 +469,9 @@ Status App::ApplyRulesAndAlerting(const config::Config& cfg) {
   OSPREY_RETURN_IF_ERROR(rules_->Update(files, {.interval = cfg.global.evaluation_interval,
                                                 .external_labels = external.Build(),
                                                 .external_url = url}));
+  // Incidents before alerting: a bad `incidents:` section rejects the reload before the
+  // notification pipeline changes.
+  OSPREY_RETURN_IF_ERROR(incidents_->ApplyConfig(cfg, url));
   return alerting_->ApplyConfig(cfg, url);
 }
 
@@ -494,9 +518,19 @@ void App::RegisterRoutes() {
   } else {
     RegisterStorageReadRoutes(router_, *storage_api_);
     query_api_->RegisterRoutes(router_);
-    uptime_source_ = std::unique_ptr<UptimeSource>(new UptimeSource{
-        .config = [this] { return current_config(); }, .storage = *db_, .clock = clock_});
+    IncidentsWiring* incidents = incidents_.get();
+    uptime_source_ = std::unique_ptr<UptimeSource>(
+        new UptimeSource{.config = [this] { return current_config(); },
+                         .storage = *db_,
+                         .clock = clock_,
+                         .open_incidents = [incidents] { return incidents->OpenIncidents(); }});
     RegisterUptimeRoutes(router_, *uptime_source_);
+    incidents_api_ = std::unique_ptr<IncidentsApiSource>(
+        new IncidentsApiSource{.manager = incidents->manager(),
+                               .external_url = [incidents] { return incidents->external_url(); },
+                               .policies_now = [incidents] { return incidents->PoliciesNow(); },
+                               .logger = incidents_logger_.get()});
+    RegisterIncidentsRoutes(router_, *incidents_api_);
     RegisterRulesRoutes(router_, [this] { return rules_->Snapshot(); });
     AlertingStack* am = alerting_.get();
     RegisterAlertmanagerRoutes(
@@ -555,20 +589,9 @@ void App::RegisterRoutes() {
   });
   router_.Handle("GET", "/api/v1/status/runtimeinfo",
                  [this](const Request&) { return Response::Json(RuntimeInfoJson()); });
-  router_.Handle("GET", "/", [](const Request&) {
-    Response r = Response::Text(
-        "<!doctype html><html><head><title>Osprey</title></head><body>"
-        "<h1>Osprey</h1><ul>"
-        "<li><a href=\"/metrics\">/metrics</a></li>"
-        "<li><a href=\"/api/v1/status/buildinfo\">/api/v1/status/buildinfo</a></li>"
-        "<li><a href=\"/api/v1/status/config\">/api/v1/status/config</a></li>"
-        "<li><a href=\"/api/v1/status/flags\">/api/v1/status/flags</a></li>"
-        "<li><a href=\"/api/v1/status/runtimeinfo\">/api/v1/status/runtimeinfo</a></li>"
-        "<li><a href=\"/-/healthy\">/-/healthy</a></li>"
-        "</ul></body></html>\n",
-        200, "text/html; charset=utf-8");
-    return r;
-  });
+  if (dashboards_api_ != nullptr) dashboards_api_->RegisterRoutes(router_);
+  // Last: the UI takes "/" and its client-side routes, but no path registered above.
+  RegisterUiRoutes(router_, EmbeddedUiFiles());
 }
 
 }  // namespace osprey::server

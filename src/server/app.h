@@ -29,8 +29,12 @@
 #include "rules/manager.h"
 #include "scrape/manager.h"
 #include "server/alerting_stack.h"
+#include "server/dashboard_store.h"
+#include "server/dashboards_api.h"
 #include "server/data_dir.h"
 #include "server/flags.h"
+#include "server/incidents_api.h"
+#include "server/incidents_wiring.h"
 #include "server/otlp_api.h"
 #include "server/query_api.h"
 #include "server/storage_api.h"
@@ -108,7 +112,15 @@ class App {
   std::unique_ptr<agent::ProbeManager> probes_;
   // /api/v1/uptime and /status read the probes of the current config from db_.
   std::unique_ptr<UptimeSource> uptime_source_;
+  // Saved dashboards (<data dir>/dashboards.db) and /api/v1/dashboards. Not in agent mode.
+  std::unique_ptr<DashboardStore> dashboards_;
+  std::unique_ptr<DashboardsApi> dashboards_api_;
   std::unique_ptr<ingest::OtlpIngester> otlp_;
+  // Incidents, on-call and automated responses (incidents.db in the data dir). Not in agent
+  // mode. Outlives alerting_ (which feeds it through the manager's observer).
+  std::unique_ptr<Logger> incidents_logger_;
+  std::unique_ptr<IncidentsWiring> incidents_;
+  std::unique_ptr<IncidentsApiSource> incidents_api_;
   // Alertmanager: alert store, silences, notification log, routing and receivers. Not in
   // agent mode. Outlives rules_ (its sink).
   std::unique_ptr<Logger> alerting_logger_;

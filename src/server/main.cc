@@ -2,10 +2,13 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <iostream>
 
 #include "server/app.h"
 #include "server/build_info.h"
+#include "server/cli.h"
 
 namespace {
 
@@ -19,6 +22,12 @@ std::string VersionText() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `osprey incidents ...` and `osprey oncall ...` are a client of a running server.
+  if (argc > 1 && osprey::server::IsCliCommand(argv[1])) {
+    const char* url = std::getenv("OSPREY_URL");
+    return osprey::server::RunCli(std::vector<std::string>(argv + 1, argv + argc),
+                                  url == nullptr ? "" : url, std::cout, std::cerr);
+  }
   using osprey::server::FlagsOutcome;
   FlagsOutcome parsed = osprey::server::ParseFlags(argc, argv, VersionText());
   if (parsed.action == FlagsOutcome::Action::kExit) {

@@ -75,7 +75,23 @@ const char* CellColor(const std::optional<double>& v) {
   return "#cf222e";
 }
 
-std::string StatusPage(const std::vector<ProbeUptime>& probes, int64_t now_ms) {
+std::string IncidentsSection(const std::vector<incidents::Incident>& list) {
+  if (list.empty()) return "";
+  std::string h = "<h2>Open incidents</h2>";
+  for (const incidents::Incident& i : list) {
+    const std::string severity(config::IncidentSeverityName(i.severity));
+    h += "<div class=\"check incident\"><div class=\"head\"><span><b>" + HtmlEscape(i.title) +
+         "</b> <span class=\"meta\">" + HtmlEscape(severity) +
+         "</span></span><span class=\"state " +
+         (i.state == incidents::State::kAcknowledged ? "ack" : "down") + "\">" +
+         HtmlEscape(incidents::StateName(i.state)) + "</span></div><div class=\"meta\">since " +
+         FormatRfc3339Millis(i.opened_at_ms) + "</div></div>";
+  }
+  return h;
+}
+
+std::string StatusPage(const std::vector<ProbeUptime>& probes,
+                       const std::vector<incidents::Incident>& incidents, int64_t now_ms) {
   std::string h =
       "<!doctype html><html><head><meta charset=\"utf-8\"><title>Status</title>"
       "<meta name=\"viewport\" content=\"width=device-width\">"
@@ -84,12 +100,13 @@ std::string StatusPage(const std::vector<ProbeUptime>& probes, int64_t now_ms) {
       ".head{display:flex;justify-content:space-between;align-items:baseline}"
       ".state{font-weight:600}.up{color:#2da44e}.down{color:#cf222e}.unknown{color:#656d76}"
       ".bar{display:flex;gap:2px;margin:10px 0 4px}.bar span{flex:1;height:28px;border-radius:2px}"
-      ".meta{color:#656d76;font-size:90%}</style></head><body><h1>Status</h1>";
+      ".meta{color:#656d76;font-size:90%}.ack{color:#9a6700}</style></head><body><h1>Status</h1>";
   bool all_up = !probes.empty();
   for (const ProbeUptime& p : probes) all_up = all_up && p.up.value_or(false);
   h += all_up ? "<p class=\"state up\">All checks are up.</p>"
               : "<p class=\"state\">Some checks are down or unknown.</p>";
   if (probes.empty()) h += "<p class=\"meta\">No probes are configured (osprey.yml, probes:).</p>";
+  h += IncidentsSection(incidents);
   for (const ProbeUptime& p : probes) {
     const char* state = !p.up.has_value() ? "unknown" : (*p.up ? "up" : "down");
     h += "<div class=\"check\"><div class=\"head\"><span><b>" + HtmlEscape(p.probe.name) +
@@ -115,6 +132,24 @@ nlohmann::json OptionalJson(const std::optional<double>& v) {
 }
 
 }  // namespace
+
+std::vector<incidents::Incident> IncidentsTouchingProbes(
+    const std::vector<incidents::Incident>& open, const std::vector<config::ProbeConfig>& probes) {
+  std::vector<incidents::Incident> out;
+  for (const incidents::Incident& i : open) {
+    bool touches = false;
+    for (const incidents::IncidentAlert& a : i.alerts) {
+      const std::string_view probe = a.labels.Get("probe");
+      const std::string_view instance = a.labels.Get("instance");
+      for (const config::ProbeConfig& p : probes) {
+        touches = touches || (!probe.empty() && probe == p.name) ||
+                  (!instance.empty() && instance == p.target);
+      }
+    }
+    if (touches) out.push_back(i);
+  }
+  return out;
+}
 
 Result<std::vector<ProbeUptime>> ComputeUptime(const UptimeSource& source) {
   std::shared_ptr<const config::Config> cfg = source.config();
@@ -184,7 +219,13 @@ void RegisterUptimeRoutes(http::Router& router, const UptimeSource& source) {
     if (!uptime.ok()) {
       return http::Response::Text("status unavailable: " + uptime.status().message() + "\n", 500);
     }
-    return http::Response::Text(StatusPage(*uptime, source.clock.NowMillis()), 200,
+    std::vector<incidents::Incident> touching;
+    if (source.open_incidents) {
+      std::vector<config::ProbeConfig> probes;
+      for (const ProbeUptime& u : *uptime) probes.push_back(u.probe);
+      touching = IncidentsTouchingProbes(source.open_incidents(), probes);
+    }
+    return http::Response::Text(StatusPage(*uptime, touching, source.clock.NowMillis()), 200,
                                 "text/html; charset=utf-8");
   });
 }
