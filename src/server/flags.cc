@@ -64,6 +64,10 @@ FlagsOutcome ParseFlags(int argc, const char* const* argv, std::string_view vers
   FlagsOutcome out;
   Flags& f = out.flags;
   CLI::App app{"Osprey: metrics, alerting and monitoring in one program.", "osprey"};
+  app.footer(
+      "Commands (talk to a running server; see `osprey incidents --help`):\n"
+      "  osprey incidents list|show|ack|resolve|note ...\n"
+      "  osprey oncall now");
   app.option_defaults()->always_capture_default();
   app.set_version_flag("--version", std::string(version_text));
 

@@ -91,6 +91,7 @@ export async function buildSaveAndReload({ page, baseUrl, osprey, screenshot }) 
 
 export async function importNodeExporterFull({ page, baseUrl, osprey, screenshot }) {
   if (!fs.existsSync(NODE_FULL)) {
+    if (process.env.CI === 'true') throw new Error(`${NODE_FULL} not found (CI has ../shared)`);
     console.log(`    (skipped: ${NODE_FULL} not found; set OSPREY_NODE_FULL_JSON)`);
     return;
   }

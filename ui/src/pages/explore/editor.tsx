@@ -1,11 +1,11 @@
 // The PromQL editor: CodeMirror 6 with codemirror-promql (highlighting,
 // completion of functions, metric names, label names and values from this
 // server, and lint showing parse errors at their position). Ctrl/Cmd+Enter runs.
-// Server errors with a position are shown as an inline diagnostic too.
+// Server errors are shown under the editor, with their position marked (explore.tsx).
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { lintKeymap, setDiagnostics } from '@codemirror/lint';
+import { lintKeymap } from '@codemirror/lint';
 import { highlightSelectionMatches } from '@codemirror/search';
 import { EditorState, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, highlightSpecialChars, keymap, placeholder } from '@codemirror/view';
@@ -46,22 +46,20 @@ const theme = EditorView.theme({
   '.cm-cursor': { borderLeftColor: 'var(--fg)' },
 });
 
-export interface ServerErrorMark {
-  message: string;
-  offset: number; // 0-based position in the expression
-}
-
 interface Props {
   value: string;
   onChange: (v: string) => void;
   onRun: () => void;
-  serverError: ServerErrorMark | null;
 }
 
-export function PromQLEditor({ value, onChange, onRun, serverError }: Props) {
+export function PromQLEditor({ value, onChange, onRun }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
+  // The last text this editor reported: a `value` equal to it is our own echo, not an
+  // external change (re-applying an older echo while newer typing is pending would make
+  // the editor and its owner overwrite each other).
+  const emitted = useRef(value);
   const onRunRef = useRef(onRun);
   onChangeRef.current = onChange;
   onRunRef.current = onRun;
@@ -70,7 +68,7 @@ export function PromQLEditor({ value, onChange, onRun, serverError }: Props) {
     const promql = new PromQLExtension()
       .activateCompletion(true)
       .activateLinter(true)
-      .setComplete({ remote: { url: '', httpMethod: 'GET', cache: { maxAge: 5 * 60 * 1000 } } });
+      .setComplete({ remote: { url: '', httpMethod: 'GET' } });
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
@@ -103,7 +101,10 @@ export function PromQLEditor({ value, onChange, onRun, serverError }: Props) {
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, ...lintKeymap]),
           promql.asExtension(),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) onChangeRef.current(u.state.doc.toString());
+            if (u.docChanged) {
+              emitted.current = u.state.doc.toString();
+              onChangeRef.current(emitted.current);
+            }
           }),
         ],
       }),
@@ -119,24 +120,11 @@ export function PromQLEditor({ value, onChange, onRun, serverError }: Props) {
   useEffect(() => {
     const v = view.current;
     if (!v) return;
+    if (value === emitted.current) return;
+    emitted.current = value;
     const cur = v.state.doc.toString();
     if (cur !== value) v.dispatch({ changes: { from: 0, to: cur.length, insert: value } });
   }, [value]);
-
-  useEffect(() => {
-    const v = view.current;
-    if (!v) return;
-    if (!serverError) {
-      v.dispatch(setDiagnostics(v.state, []));
-      return;
-    }
-    // A non-empty range inside the document: a position at the very end
-    // (e.g. "unclosed left parenthesis") marks the last character.
-    const len = v.state.doc.length;
-    const from = Math.max(0, Math.min(serverError.offset, len - 1));
-    const to = Math.min(from + 1, len);
-    v.dispatch(setDiagnostics(v.state, [{ from, to, severity: 'error', message: serverError.message, source: 'server' }]));
-  }, [serverError]);
 
   return <div ref={host} class="promql-editor" />;
 }

@@ -7,7 +7,7 @@ import { ApiError, request } from '../../lib/api';
 import { extractErrorPosition, positionToOffset } from '../../lib/errpos';
 import { navigate, useLocation } from '../../lib/router';
 import { formatTime } from '../../lib/time';
-import { PromQLEditor, type ServerErrorMark } from './editor';
+import { PromQLEditor } from './editor';
 import { addToHistory, loadHistory, saveHistory } from './history';
 import { resolveRange, type ResolvedRange } from './range';
 import { RangePicker } from './range_picker';
@@ -193,9 +193,6 @@ export function ExplorePage() {
     else navigate(`/explore${encodeState({ ...draftRef.current, tab })}`, { replace: true });
   };
 
-  const serverMark: ServerErrorMark | null =
-    error && error.offset !== null && error.expr === draft.expr ? { message: error.message, offset: error.offset } : null;
-
   const data = result?.response.data;
   const series = useMemo(
     () => (data && (data.resultType === 'matrix' || data.resultType === 'vector') ? fromPromResult(data.result as PromSample[]) : []),
@@ -210,7 +207,6 @@ export function ExplorePage() {
           value={draft.expr}
           onChange={(expr) => setDraft({ ...draftRef.current, expr })}
           onRun={() => run()}
-          serverError={serverMark}
         />
         <button type="button" class="primary" onClick={() => run()} disabled={loading}>
           {loading ? 'Running…' : 'Run'}
