@@ -53,11 +53,12 @@ def installed_matches_lockfile(ui_dir):
     return all(path in want for path in have)
 
 
-def run(cmd, cwd, env=None):
+def run(cmd, cwd, env=None, fatal=True):
     print(f"ui_build: {' '.join(cmd)} (in {cwd})", flush=True)
     r = subprocess.run(cmd, cwd=cwd, env=env)
-    if r.returncode != 0:
+    if r.returncode != 0 and fatal:
         sys.exit(f"ui_build: `{' '.join(cmd)}` failed with exit status {r.returncode}")
+    return r.returncode == 0
 
 
 def main():
@@ -77,7 +78,14 @@ def main():
             if installed_matches_lockfile(ui_dir):
                 print("ui_build: ui/node_modules matches package-lock.json; npm ci skipped")
             else:
-                run([npm, "ci", "--no-audit", "--no-fund"], ui_dir)
+                # npm ci refuses a lockfile written with omit-lockfile-registry-resolved (as
+                # on machines whose ~/.npmrc sets it): other platforms' optional binaries are
+                # then recorded without a version. `npm install --no-save` installs the same
+                # pinned versions from it and leaves package-lock.json untouched.
+                if not run([npm, "ci", "--no-audit", "--no-fund"], ui_dir, fatal=False):
+                    print("ui_build: npm ci rejected the lockfile; installing with "
+                          "npm install --no-save instead", flush=True)
+                    run([npm, "install", "--no-save", "--no-audit", "--no-fund"], ui_dir)
         else:
             out = pathlib.Path(args.out).resolve()
             env = dict(os.environ, OSPREY_UI_OUT=str(out))
