@@ -156,4 +156,15 @@ std::string QueryEscape(std::string_view s) {
   return out;
 }
 
+std::string FormEncode(const std::map<std::string, std::string>& params) {
+  std::string out;
+  for (const auto& [name, value] : params) {
+    if (!out.empty()) out += '&';
+    AppendQueryEscaped(out, name);
+    out += '=';
+    AppendQueryEscaped(out, value);
+  }
+  return out;
+}
+
 }  // namespace osprey

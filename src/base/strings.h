@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -49,5 +50,8 @@ void AppendGoQuoted(std::string& out, std::string_view s,
 // every other byte as %XX (upper-case hex). For query strings and form bodies.
 void AppendQueryEscaped(std::string& out, std::string_view s);
 std::string QueryEscape(std::string_view s);
+// An application/x-www-form-urlencoded body (Go's url.Values.Encode): "a=1&b=x+y", keys in
+// the map's (sorted) order, each key and value QueryEscape'd.
+std::string FormEncode(const std::map<std::string, std::string>& params);
 
 }  // namespace osprey

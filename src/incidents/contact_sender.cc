@@ -176,17 +176,6 @@ Status Deliver(std::string_view what, const config::HttpClientConfig& http_confi
   return UnavailableError(std::move(msg));
 }
 
-std::string FormEncode(const std::map<std::string, std::string>& params) {
-  std::string out;
-  for (const auto& [name, value] : params) {
-    if (!out.empty()) out += '&';
-    AppendQueryEscaped(out, name);
-    out += '=';
-    AppendQueryEscaped(out, value);
-  }
-  return out;
-}
-
 Status SendEmail(const ContactMessage& m, const config::PersonConfig& p,
                  const ContactSenderOptions& o, int64_t now_ms) {
   const std::string what = std::string("email to ").append(p.email);

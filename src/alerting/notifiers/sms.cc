@@ -14,17 +14,6 @@
 namespace osprey::alerting::notifiers {
 namespace {
 
-std::string FormEncode(const std::map<std::string, std::string>& params) {
-  std::string out;
-  for (const auto& [name, value] : params) {
-    if (!out.empty()) out += '&';
-    AppendQueryEscaped(out, name);
-    out += '=';
-    AppendQueryEscaped(out, value);
-  }
-  return out;
-}
-
 class SmsNotifier final : public Notifier {
  public:
   SmsNotifier(config::SmsConfig c, const NotifierDeps& deps) : config_(std::move(c)), deps_(deps) {
