@@ -17,5 +17,9 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    // codemirror-promql's "main" is CommonJS, which would load a second copy of
+    // @codemirror/state under Node: tests use its ESM build, as the production bundle does.
+    alias: { '@prometheus-io/codemirror-promql': '@prometheus-io/codemirror-promql/dist/esm/index.js' },
+    server: { deps: { inline: [/@prometheus-io\//] } },
   },
 });

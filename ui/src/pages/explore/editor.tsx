@@ -11,7 +11,7 @@ import { EditorState, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, highlightSpecialChars, keymap, placeholder } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { PromQLExtension } from '@prometheus-io/codemirror-promql';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 const highlight = HighlightStyle.define([
   { tag: tags.number, color: 'var(--cm-number)' },
@@ -61,10 +61,12 @@ export function PromQLEditor({ value, onChange, onRun }: Props) {
   // the editor and its owner overwrite each other).
   const emitted = useRef(value);
   const onRunRef = useRef(onRun);
+  const latest = useRef(value); // the newest `value` prop (effects must not use a captured one)
+  latest.current = value;
   onChangeRef.current = onChange;
   onRunRef.current = onRun;
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const promql = new PromQLExtension()
       .activateCompletion(true)
       .activateLinter(true)
@@ -72,7 +74,7 @@ export function PromQLEditor({ value, onChange, onRun }: Props) {
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: value,
+        doc: (emitted.current = latest.current),
         extensions: [
           highlightSpecialChars(),
           history(),
@@ -116,14 +118,20 @@ export function PromQLEditor({ value, onChange, onRun }: Props) {
     };
   }, []);
 
-  // External value changes (history click, URL navigation).
-  useEffect(() => {
+  // External value changes (history click, URL navigation). This must not act on a stale
+  // `value`: Preact runs a pending useEffect at the start of the component's next render,
+  // by which time the user may have typed on. A stale effect then pushed an old text into
+  // the editor, whose echo re-rendered the owner with it while the next stale effect pushed
+  // the newer one back: an endless render loop that froze the page (issue #9). So the sync
+  // runs as a layout effect (synchronously after the render that brought `value`) and reads
+  // the latest prop, never a captured one.
+  useLayoutEffect(() => {
     const v = view.current;
-    if (!v) return;
-    if (value === emitted.current) return;
-    emitted.current = value;
+    const want = latest.current;
+    if (!v || want === emitted.current) return;
+    emitted.current = want;
     const cur = v.state.doc.toString();
-    if (cur !== value) v.dispatch({ changes: { from: 0, to: cur.length, insert: value } });
+    if (cur !== want) v.dispatch({ changes: { from: 0, to: cur.length, insert: want } });
   }, [value]);
 
   return <div ref={host} class="promql-editor" />;

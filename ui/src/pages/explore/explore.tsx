@@ -9,6 +9,7 @@ import { navigate, useLocation } from '../../lib/router';
 import { formatTime } from '../../lib/time';
 import { PromQLEditor } from './editor';
 import { addToHistory, loadHistory, saveHistory } from './history';
+import { MetricsExplorer } from './metrics_explorer';
 import { resolveRange, type ResolvedRange } from './range';
 import { RangePicker } from './range_picker';
 import { decodeState, encodeState, type ExploreState, type ExploreTab } from './url_state';
@@ -109,6 +110,16 @@ function ResultTable({ data }: { data: QueryData }) {
   );
 }
 
+// First queries for an empty Explore page: they work on the default configuration,
+// which monitors Osprey itself and the host.
+const examples: [string, string][] = [
+  ['up', 'which targets are up (1) or down (0)'],
+  ['100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])))', 'CPU busy, percent'],
+  ['node_memory_MemAvailable_bytes', 'memory available to programs'],
+  ['sum by (device) (rate(node_network_receive_bytes_total[5m]))', 'network received, bytes per second'],
+  ['rate(osprey_tsdb_head_samples_appended_total[5m])', 'samples Osprey stores per second'],
+];
+
 export function ExplorePage() {
   const loc = useLocation();
   const urlState = useMemo(() => decodeState(loc.search), [loc.search]);
@@ -117,6 +128,7 @@ export function ExplorePage() {
   const [error, setError] = useState<RunError | null>(null);
   const [loading, setLoading] = useState(false);
   const [history, setHistory] = useState<string[]>(loadHistory);
+  const [showMetrics, setShowMetrics] = useState(false);
   const abort = useRef<AbortController | null>(null);
   const draftRef = useRef(draft);
   draftRef.current = draft;
@@ -208,10 +220,22 @@ export function ExplorePage() {
           onChange={(expr) => setDraft({ ...draftRef.current, expr })}
           onRun={() => run()}
         />
+        <button type="button" onClick={() => setShowMetrics(true)} title="Browse and search metric names">
+          Metrics
+        </button>
         <button type="button" class="primary" onClick={() => run()} disabled={loading}>
           {loading ? 'Running…' : 'Run'}
         </button>
       </div>
+      {showMetrics && (
+        <MetricsExplorer
+          onClose={() => setShowMetrics(false)}
+          onSelect={(name) => {
+            setShowMetrics(false);
+            run({ expr: name });
+          }}
+        />
+      )}
       {error && <ErrorInPlace err={error} />}
       <RangePicker state={draft} onChange={(s) => setDraft(s)} onSubmit={(s) => run(s)} />
       <div class="tabs" role="tablist" aria-label="Result view">
@@ -266,6 +290,28 @@ export function ExplorePage() {
       {result && data && result.tab === 'table' && draft.tab === 'table' && <ResultTable data={data} />}
       {result && draft.tab === 'json' && result.tab === 'json' && (
         <pre class="result-json">{JSON.stringify(result.response, null, 2)}</pre>
+      )}
+      {!draft.expr && !result && !error && (
+        <section class="panel explore-start">
+          <p>
+            Type a PromQL expression above (completion suggests metric names, labels and functions), or pick a
+            metric from{' '}
+            <button type="button" class="link" onClick={() => setShowMetrics(true)}>
+              the metrics list
+            </button>
+            . Some to start with:
+          </p>
+          <ul>
+            {examples.map(([expr, what]) => (
+              <li key={expr}>
+                <button type="button" class="link mono" onClick={() => run({ expr })}>
+                  {expr}
+                </button>{' '}
+                <span class="muted">{what}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
       <details class="panel history" open={history.length > 0 && !draft.expr}>
         <summary>History ({history.length})</summary>
