@@ -1,7 +1,8 @@
 // Dashboards: build and save one through the editor and see it after a reload; import Grafana's
 // "Node Exporter Full" and see its panels on Osprey's host metrics; a malformed import names
 // the bad field and creates nothing; the built-in host overview shows data; a title holding
-// markup shows as text; a 50-series, 24-hour chart renders (its render time is printed).
+// markup shows as text; a 50-series, 24-hour chart renders (its render time is printed); a
+// variable made with the variables form and a dragged and resized panel survive save and reload.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -278,6 +279,136 @@ export async function panelErrorInPlaceAndSaveConflict({ page, baseUrl, osprey, 
     await screenshot('conflict');
     const after = await osprey.api(`/api/v1/dashboards/${uid}`);
     if (after.title !== 'UI e2e conflict (theirs)') throw new Error(`the stale save overwrote: ${after.title}`);
+  } finally {
+    await osprey.api(`/api/v1/dashboards/${uid}`, { method: 'DELETE' });
+  }
+}
+
+// Issue #9: a label_values variable made through the form (not JSON), its values in the bar and
+// in a panel query; a panel dragged by its header and another resized from its corner; all of
+// it saved and found again after a reload.
+export async function variablesFormAndDragLayout({ page, baseUrl, osprey, screenshot }) {
+  await deleteByTitle(osprey, 'UI e2e variables and layout');
+  const { uid } = await osprey.api('/api/v1/dashboards', {
+    method: 'POST',
+    body: {
+      dashboard: {
+        title: 'UI e2e variables and layout',
+        panels: [
+          { id: 1, type: 'stat', title: 'Series in group', gridPos: { x: 0, y: 0, w: 12, h: 6 }, targets: [{ expr: 'count(ui_fixture_series)' }] },
+          { id: 2, type: 'stat', title: 'All series', gridPos: { x: 12, y: 0, w: 12, h: 6 }, targets: [{ expr: 'count(ui_fixture_series)' }] },
+        ],
+      },
+    },
+  });
+  try {
+    await page.goto(`${baseUrl}/dashboards/${uid}`);
+    await page.getByRole('heading', { name: 'UI e2e variables and layout' }).waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+
+    // The variable, through the form; a bad name is marked next to the field and blocks Apply.
+    await page.getByRole('button', { name: 'Variables', exact: true }).click();
+    const settings = page.getByRole('dialog', { name: 'Dashboard settings' });
+    await settings.getByRole('tab', { name: /^Variables/ }).and(page.locator('[aria-selected="true"]')).waitFor();
+    await settings.getByRole('button', { name: 'Add variable' }).click();
+    await settings.getByLabel('Name', { exact: true }).fill('1grp');
+    await settings.getByRole('alert').filter({ hasText: 'Use letters, digits and _' }).waitFor();
+    await settings.getByRole('alert').filter({ hasText: 'A label name is required' }).waitFor();
+    await settings.getByRole('button', { name: 'Apply' }).click();
+    await settings.getByRole('alert').filter({ hasText: 'Not applied: fix the fields marked in red first' }).waitFor();
+    await screenshot('variable-errors');
+    await settings.getByLabel('Name', { exact: true }).fill('grp');
+    await settings.getByLabel('Display label').fill('Group');
+    await settings.getByLabel('Label name').fill('group');
+    await settings.getByLabel('Metric or selector (optional)').fill('ui_fixture_series');
+    await settings.getByLabel('Multi-value').check();
+    await settings.getByLabel('Include All option').check();
+    if (await settings.getByRole('alert').count()) {
+      throw new Error(`errors left: ${await settings.getByRole('alert').allTextContents()}`);
+    }
+    await settings.getByRole('button', { name: 'Preview values' }).click();
+    const preview = settings.getByRole('region', { name: 'Preview of values' });
+    await preview.getByText('5 values:').waitFor();
+    for (const g of ['g0', 'g4']) await preview.getByText(g, { exact: true }).waitFor();
+    await screenshot('variable-form');
+    // The JSON tab shows what the form made.
+    await settings.getByRole('tab', { name: 'Variables JSON' }).click();
+    const json = JSON.parse(await settings.getByLabel('Variables (JSON)').inputValue());
+    if (json[0]?.query !== 'label_values(ui_fixture_series, group)') throw new Error(`JSON tab shows ${JSON.stringify(json)}`);
+    await settings.getByRole('button', { name: 'Apply' }).click();
+    await settings.waitFor({ state: 'detached' });
+
+    // The bar offers the values; the panel query uses $grp.
+    const bar = page.getByRole('group', { name: 'Variables' });
+    await bar.getByText('Group', { exact: true }).click();
+    const options = bar.getByRole('group', { name: 'Group' });
+    for (const g of ['g0', 'g1', 'g2', 'g3', 'g4']) await options.getByLabel(g, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Edit panel Series in group' }).click();
+    const editor = page.getByRole('dialog', { name: 'Edit panel' });
+    await editor.getByLabel('Query 1').fill('count(ui_fixture_series{group=~"$grp"})');
+    await editor.getByRole('button', { name: 'Apply' }).click();
+    await panel(page, 'Series in group').getByText('50', { exact: true }).waitFor();
+    await options.getByLabel('g1', { exact: true }).click();
+    await page.waitForURL(/var-grp=g1/);
+    await panel(page, 'Series in group').getByText('10', { exact: true }).waitFor();
+
+    // Drag "Series in group" by its header below "All series" (right half, six rows down).
+    const head = panel(page, 'Series in group').getByRole('heading', { name: 'Series in group' });
+    const grid = await page.locator('.dash-grid').first().boundingBox();
+    const hb = await head.boundingBox();
+    const sx = hb.x + 20;
+    const sy = hb.y + hb.height / 2;
+    await page.mouse.move(sx, sy);
+    await page.mouse.down();
+    await page.mouse.move(sx + grid.width / 2, sy + 6 * 38, { steps: 12 });
+    await page.locator('.dash-drop-placeholder').waitFor();
+    await screenshot('dragging');
+    await page.mouse.up();
+    await page.locator('.dash-drop-placeholder').waitFor({ state: 'detached' });
+    // Resize "All series" from its corner: two rows taller.
+    const corner = page.locator('.dash-cell', { has: page.getByRole('heading', { name: 'All series' }) }).locator('.dash-resize-handle');
+    const cb = await corner.boundingBox();
+    await page.mouse.move(cb.x + cb.width / 2, cb.y + cb.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(cb.x + cb.width / 2, cb.y + cb.height / 2 + 2 * 38, { steps: 6 });
+    await page.mouse.up();
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved (version' }).waitFor();
+    const stored = (await osprey.api(`/api/v1/dashboards/${uid}`)).dashboard;
+    const byTitle = Object.fromEntries(stored.panels.map((p) => [p.title, p.gridPos]));
+    const want = { 'All series': [12, 0, 12, 8], 'Series in group': [12, 8, 12, 6] };
+    for (const [t, [x, y, w, h]] of Object.entries(want)) {
+      const g = byTitle[t];
+      if (!g || g.x !== x || g.y !== y || g.w !== w || g.h !== h) throw new Error(`stored layout is ${JSON.stringify(byTitle)}`);
+    }
+    const v = stored.variables[0];
+    if (stored.variables.length !== 1 || v.name !== 'grp' || v.query !== 'label_values(ui_fixture_series, group)' || !v.multi || !v.includeAll) {
+      throw new Error(`stored variables are ${JSON.stringify(stored.variables)}`);
+    }
+
+    // After a reload: the variable (with the URL's selection) and the layout are there.
+    await page.reload();
+    await panel(page, 'Series in group').getByText('10', { exact: true }).waitFor();
+    await bar.getByText('Group', { exact: true }).waitFor();
+    const a = await panel(page, 'All series').boundingBox();
+    const s = await panel(page, 'Series in group').boundingBox();
+    if (!(Math.abs(a.x - s.x) < 2 && s.y >= a.y + a.height && a.x > grid.x + grid.width / 3)) {
+      throw new Error(`panels are at ${JSON.stringify({ a, s })}`);
+    }
+    await screenshot('reloaded');
+
+    // The keyboard alternative: with a header focused, Shift+arrow keys resize, arrows move.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const cell = page.locator('.dash-cell', { has: page.getByRole('heading', { name: 'Series in group' }) });
+    await cell.locator('header.dash-drag-handle').focus();
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction(() => {
+      const el = [...document.querySelectorAll('.dash-cell')].find((c) => c.textContent.includes('Series in group'));
+      return el && el.style.getPropertyValue('--gh') === '5' && el.style.getPropertyValue('--gx') === '12';
+    });
+    await page.getByRole('button', { name: 'Discard' }).click();
   } finally {
     await osprey.api(`/api/v1/dashboards/${uid}`, { method: 'DELETE' });
   }

@@ -39,6 +39,14 @@ export async function rootShowsHostOverview({ page, baseUrl, osprey, screenshot 
   await expectTheme(page, 'light');
   await waitForPanelData(page, 'Load (1m)');
   await waitForPanelData(page, 'CPU busy by mode');
+  await waitForPanelData(page, 'Uptime');
+  // Stat values fit their panels (a long one like "13h 50m" was cut off at 1280x800).
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll('.dash-stat-value')]
+      .filter((e) => e.scrollWidth > e.parentElement.clientWidth + 1)
+      .map((e) => `${e.textContent} (${e.scrollWidth}px in ${e.parentElement.clientWidth}px)`),
+  );
+  if (clipped.length) throw new Error(`stat values cut off: ${clipped.join(', ')}`);
   await screenshot('light-1280x800');
 }
 

@@ -23,7 +23,7 @@ import type { PanelContext } from './panels/data';
 import { SettingsEditor } from './SettingsEditor';
 import { TimeControls } from './TimeControls';
 import { parseViewState, serializeViewState, type ViewState } from './url';
-import { reconcileSelection, variableOptions, type VarState } from './variables';
+import { resolveVariables, type VarState } from './variables';
 import { VariablesBar } from './VariablesBar';
 
 interface Loaded {
@@ -85,7 +85,7 @@ export function DashboardPage({ uid }: { uid: string }) {
   const [draft, setDraft] = useState<Dashboard | null>(null);
   const [editing, setEditing] = useState(false);
   const [editPanel, setEditPanel] = useState<Panel | null>(null);
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState<false | 'general' | 'variables'>(false);
   const [dialog, setDialog] = useState<DialogSpec | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [tick, setTick] = useState(0);
@@ -152,25 +152,13 @@ export function DashboardPage({ uid }: { uid: string }) {
     const ctl = new AbortController();
     (async () => {
       const fetcher = makeFetcher(fromMs / 1000, toMs / 1000, ctl.signal);
-      const states: VarState[] = [];
-      const errors: Record<string, string> = {};
-      for (const v of dash.variables) {
-        let options: string[] = [];
-        try {
-          options = await variableOptions(v, states, fetcher, {});
-        } catch (e) {
-          if (ctl.signal.aborted) return;
-          errors[v.name] = errText(e);
-        }
-        states.push({
-          name: v.name,
-          options,
-          selected: reconcileSelection(v, options, view.vars[v.name]),
-          multi: v.multi === true,
-          includeAll: v.includeAll === true,
-          allValue: v.allValue,
-        });
+      let resolved: Awaited<ReturnType<typeof resolveVariables>>;
+      try {
+        resolved = await resolveVariables(dash.variables, fetcher, view.vars, ctl.signal);
+      } catch {
+        return; // aborted
       }
+      const { states, errors } = resolved;
       if (ctl.signal.aborted) return;
       setVarErrors(errors);
       setVarStates(states);
@@ -334,7 +322,10 @@ export function DashboardPage({ uid }: { uid: string }) {
               <button type="button" onClick={() => addPanel('row')}>
                 Add row
               </button>
-              <button type="button" onClick={() => setSettingsOpen(true)}>
+              <button type="button" onClick={() => setSettingsOpen('variables')}>
+                Variables
+              </button>
+              <button type="button" onClick={() => setSettingsOpen('general')}>
                 Settings
               </button>
             </>
@@ -417,6 +408,7 @@ export function DashboardPage({ uid }: { uid: string }) {
           ctx={ctx}
           editing={editing}
           onToggleRow={(id) => update({ ...dash, panels: toggleRow(dash.panels, id) })}
+          onLayout={(panels) => update({ ...dash, panels })}
           actionsFor={actionsFor}
         />
       )}
@@ -434,6 +426,8 @@ export function DashboardPage({ uid }: { uid: string }) {
       {settingsOpen && (
         <SettingsEditor
           dashboard={dash}
+          initialTab={settingsOpen}
+          fetcherFor={(signal) => makeFetcher(fromMs / 1000, toMs / 1000, signal)}
           onCancel={() => setSettingsOpen(false)}
           onApply={(d) => {
             update({ ...d, uid: dash.uid, panels: dash.panels });

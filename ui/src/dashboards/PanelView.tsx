@@ -1,4 +1,5 @@
 // One panel: its frame (title, description, edit controls) and the visualisation by type.
+import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Panel } from './model';
 import type { PanelContext } from './panels/data';
@@ -37,12 +38,11 @@ function useSize<T extends HTMLElement>(): [preact.RefObject<T>, { w: number; h:
 }
 
 function PanelContent({ panel, ctx, w, h }: { panel: Panel; ctx: PanelContext; w: number; h: number }) {
-  // Width is rounded so that small resizes do not re-run queries with a new step.
-  const width = Math.max(100, Math.round(w / 100) * 100);
-  const props = { panel, ctx, width, height: h };
+  // The real size: panels lay out in it (usePanelData rounds the width for the query step).
+  const props = { panel, ctx, width: w, height: h };
   switch (panel.type) {
     case 'timeseries':
-      return <TimeSeriesPanel {...props} width={w} />;
+      return <TimeSeriesPanel {...props} />;
     case 'stat':
       return <StatPanel {...props} />;
     case 'gauge':
@@ -52,7 +52,7 @@ function PanelContent({ panel, ctx, w, h }: { panel: Panel; ctx: PanelContext; w
     case 'table':
       return <TablePanel {...props} />;
     case 'heatmap':
-      return <HeatmapPanel {...props} width={w} />;
+      return <HeatmapPanel {...props} />;
     case 'text':
       return <TextPanel {...props} />;
     default:
@@ -60,12 +60,19 @@ function PanelContent({ panel, ctx, w, h }: { panel: Panel; ctx: PanelContext; w
   }
 }
 
-export function PanelView(props: { panel: Panel; ctx: PanelContext; editing: boolean; actions: PanelEditActions }) {
+export function PanelView(props: {
+  panel: Panel;
+  ctx: PanelContext;
+  editing: boolean;
+  actions: PanelEditActions;
+  // Edit mode: makes the header the drag handle (pointer and keyboard handlers, focusable).
+  headProps?: JSX.HTMLAttributes<HTMLElement>;
+}) {
   const { panel, ctx, editing, actions } = props;
   const [bodyRef, size] = useSize<HTMLDivElement>();
   return (
     <section class="dash-panel" data-panel-type={panel.type} aria-label={panel.title || `${panel.type} panel`}>
-      <header class="dash-panel-head">
+      <header class="dash-panel-head" {...props.headProps}>
         <h3 class="dash-panel-title" title={panel.description ?? ''}>
           {panel.title}
         </h3>

@@ -319,6 +319,7 @@ function convertVariable(s: Strict, v: unknown, path: string, warnings: string[]
           .map((x) => x.trim())
           .filter((x) => x && x !== 'auto')
           .join(','),
+        auto: v.auto === true ? true : undefined,
       };
     case 'constant':
       return { ...base, type: 'constant', query, hide: true };

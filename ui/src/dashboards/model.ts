@@ -67,6 +67,8 @@ export interface Variable {
   allValue?: string;
   current?: string[];
   hide?: boolean;
+  // Interval variables: offer "auto" (each panel's $__interval) before the listed intervals.
+  auto?: boolean;
 }
 
 export interface Dashboard {
@@ -282,7 +284,7 @@ function checkVariable(c: Checker, v: unknown, path: string): Variable | undefin
   }
   const name = c.str(v, 'name', path, true);
   if (name !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) {
-    c.fail(`${path}.name`, 'must be a identifier ([a-zA-Z_][a-zA-Z0-9_]*)');
+    c.fail(`${path}.name`, 'must be an identifier ([a-zA-Z_][a-zA-Z0-9_]*)');
   }
   const type = c.oneOf(v, 'type', path, VARIABLE_TYPES, 'query');
   const query = c.str(v, 'query', path, type !== 'constant') ?? '';
@@ -312,6 +314,8 @@ function checkVariable(c: Checker, v: unknown, path: string): Variable | undefin
   }
   const hide = c.bool(v, 'hide', path);
   if (hide) out.hide = true;
+  const auto = c.bool(v, 'auto', path);
+  if (auto && type === 'interval') out.auto = true;
   return out;
 }
 

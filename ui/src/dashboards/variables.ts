@@ -12,7 +12,11 @@ export interface VarState {
   multi: boolean;
   includeAll: boolean;
   allValue?: string;
+  // An interval variable offering "auto": selecting it substitutes the panel's $__interval.
+  autoInterval?: boolean;
 }
+
+export const AUTO = 'auto';
 
 // Characters RE2 treats specially. Each is escaped with a backslash, written as "\\" because
 // the value lands inside a double-quoted PromQL string, where a backslash must be doubled.
@@ -111,6 +115,7 @@ export function interpolate(expr: string, vars: VarState[], builtins?: Record<st
     if (builtins && name in builtins) return builtins[name];
     const s = byName.get(name);
     if (!s) return whole;
+    if (s.autoInterval && s.selected.length === 1 && s.selected[0] === AUTO) return builtins?.__interval ?? AUTO;
     return formatVariable(s, format);
   });
 }
@@ -249,8 +254,10 @@ export async function variableOptions(
       return [interpolate(v.query, before, builtins)];
     case 'custom':
       return splitCustom(v.query);
-    case 'interval':
-      return splitCustom(v.query);
+    case 'interval': {
+      const list = splitCustom(v.query).filter((x) => x !== AUTO);
+      return v.auto ? [AUTO, ...list] : list;
+    }
     case 'query': {
       const q = parseVariableQuery(interpolate(v.query, before, builtins));
       if ('error' in q) throw new Error(q.error);
@@ -270,4 +277,36 @@ export async function variableOptions(
     default:
       return [];
   }
+}
+
+// Resolves every variable in order (each query sees the values of the ones before it): the
+// variables bar and the variables editor's preview both use this. `wanted` holds selections
+// (from the URL); a variable whose options cannot be loaded gets an entry in `errors`.
+export async function resolveVariables(
+  variables: Variable[],
+  fetcher: VariableFetcher,
+  wanted: Record<string, string[]>,
+  signal?: AbortSignal,
+): Promise<{ states: VarState[]; errors: Record<string, string> }> {
+  const states: VarState[] = [];
+  const errors: Record<string, string> = {};
+  for (const v of variables) {
+    let options: string[] = [];
+    try {
+      options = await variableOptions(v, states, fetcher, {});
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      errors[v.name] = e instanceof Error ? e.message : String(e);
+    }
+    states.push({
+      name: v.name,
+      options,
+      selected: reconcileSelection(v, options, wanted[v.name]),
+      multi: v.multi === true,
+      includeAll: v.includeAll === true,
+      allValue: v.allValue,
+      autoInterval: v.type === 'interval' && v.auto === true ? true : undefined,
+    });
+  }
+  return { states, errors };
 }

@@ -44,10 +44,12 @@ export function usePanelData(panel: Panel, ctx: PanelContext, widthPx: number, f
   const [state, setState] = useState<PanelData>({ byTarget: [], series: [], loading: true });
   const targets = panel.targets ?? [];
   const maxPoints = typeof panel.options?.maxDataPoints === 'number' ? panel.options.maxDataPoints : undefined;
+  // Width is rounded so that small resizes do not re-run queries with a new step.
+  const stepWidthPx = Math.max(100, Math.round(widthPx / 100) * 100);
   const exprs = targets.map((t) => {
     const rangeMs = ctx.toMs - ctx.fromMs;
     // options.maxDataPoints overrides the width-derived resolution (Grafana's "Max data points").
-    const stepMs = maxPoints && maxPoints > 0 ? autoStepMs(rangeMs, Math.min(11000, maxPoints)) : panelStepMs(rangeMs, widthPx);
+    const stepMs = maxPoints && maxPoints > 0 ? autoStepMs(rangeMs, Math.min(11000, maxPoints)) : panelStepMs(rangeMs, stepWidthPx);
     return { expr: expandExpr(t.expr, ctx, stepMs), instant: forceInstant || t.instant === true, legend: t.legendFormat, stepMs };
   });
   const key = JSON.stringify([exprs, ctx.fromMs, ctx.toMs, ctx.refreshTick]);
