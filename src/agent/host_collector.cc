@@ -1,5 +1,6 @@
 #include "agent/host_collector.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "agent/internal/collectors.h"
@@ -8,8 +9,13 @@
 namespace osprey::agent {
 namespace {
 
+// textfile last: it rejects families that built-in collectors wrote in the same collection.
 std::vector<std::string> EnabledCollectors(const HostCollectorOptions& options) {
-  return options.collectors.empty() ? HostCollector::DefaultCollectors() : options.collectors;
+  std::vector<std::string> names =
+      options.collectors.empty() ? HostCollector::DefaultCollectors() : options.collectors;
+  std::stable_partition(names.begin(), names.end(),
+                        [](const std::string& n) { return n != "textfile"; });
+  return names;
 }
 
 }  // namespace
@@ -21,10 +27,11 @@ HostCollector::HostCollector(HostCollectorOptions options)
 HostCollector::~HostCollector() = default;
 
 std::vector<std::string> HostCollector::DefaultCollectors() {
-  return {"arp",      "conntrack",  "cpu",     "cpufreq",  "diskstats", "entropy",
-          "filefd",   "filesystem", "hwmon",   "loadavg",  "meminfo",   "namedprocess",
-          "netclass", "netdev",     "netstat", "pressure", "schedstat", "sockstat",
-          "softnet",  "stat",       "time",    "timex",    "uname",     "vmstat"};
+  return {"arp",          "conntrack",  "cpu",    "cpufreq",    "diskstats", "entropy",
+          "filefd",       "filesystem", "hwmon",  "interrupts", "loadavg",   "meminfo",
+          "namedprocess", "netclass",   "netdev", "netstat",    "pressure",  "schedstat",
+          "sockstat",     "softnet",    "stat",   "tcpstat",    "textfile",  "time",
+          "timex",        "udp_queues", "uname",  "vmstat"};
 }
 
 Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
@@ -34,9 +41,10 @@ Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
                                       .append(name)
                                       .append("\"; known: arp, conntrack, cpu, cpufreq, "
                                               "diskstats, entropy, filefd, filesystem, hwmon, "
-                                              "loadavg, meminfo, namedprocess, netclass, netdev, "
-                                              "netstat, pressure, schedstat, sockstat, softnet, "
-                                              "stat, time, timex, uname, vmstat"));
+                                              "interrupts, loadavg, meminfo, namedprocess, "
+                                              "netclass, netdev, netstat, pressure, processes, "
+                                              "schedstat, sockstat, softnet, stat, tcpstat, "
+                                              "textfile, time, timex, udp_queues, uname, vmstat"));
     }
   }
   const std::pair<const char*, const std::string*> regexes[] = {
@@ -63,6 +71,7 @@ void HostCollector::Collect(std::string& out) {
   };
   std::vector<Outcome> outcomes(enabled_.size());
   internal::TextWriter writer(out);
+  collectors_->BeginCollection(out.size());
   for (size_t i = 0; i < enabled_.size(); ++i) {
     auto start = std::chrono::steady_clock::now();
     size_t mark = out.size();

@@ -12,9 +12,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "base/logger.h"
 #include "base/status.h"
 
 namespace osprey::agent {
@@ -48,6 +50,11 @@ struct HostCollectorOptions {
       "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
   // Per-process collector: groups kept (the top N by CPU and the top N by memory).
   int process_top_n = 10;
+  // textfile collector: node_exporter's --collector.textfile.directory (a directory or a
+  // glob of directories). Empty: the collector writes only node_textfile_scrape_error 0.
+  std::string textfile_directory;
+  // Where the textfile collector logs a file it rejects (file, line, reason). None: silent.
+  std::optional<Logger> logger;
 };
 
 // Thread-compatible: one collection at a time. Keeps state between collections (previous
@@ -63,12 +70,15 @@ class HostCollector {
   // samples, no timestamps) with node_exporter's metric names and labels to `out`, plus
   // node_scrape_collector_success{collector} and node_scrape_collector_duration_seconds{collector}.
   // A collector that fails (missing or unreadable files) contributes nothing but success 0 and
-  // node_scrape_collector_error_info{collector,error} 1; the others continue. Logs nothing.
+  // node_scrape_collector_error_info{collector,error} 1; the others continue. Only the
+  // textfile collector logs (a rejected file), through options.logger. textfile runs last
+  // whatever its position, so it can reject families the built-in collectors wrote.
   void Collect(std::string& out);
 
-  // arp, conntrack, cpu, cpufreq, diskstats, entropy, filefd, filesystem, hwmon, loadavg,
-  // meminfo, namedprocess, netclass, netdev, netstat, pressure, schedstat, sockstat, softnet,
-  // stat, time, timex, uname, vmstat.
+  // arp, conntrack, cpu, cpufreq, diskstats, entropy, filefd, filesystem, hwmon, interrupts,
+  // loadavg, meminfo, namedprocess, netclass, netdev, netstat, pressure, schedstat, sockstat,
+  // softnet, stat, tcpstat, textfile, time, timex, udp_queues, uname, vmstat. Not `processes`
+  // (one file per thread: opt in by listing it).
   static std::vector<std::string> DefaultCollectors();
   // kInvalidArgument naming the option when a regex does not compile, a collector name is
   // unknown or process_top_n < 1.

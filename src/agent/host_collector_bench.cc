@@ -1,11 +1,16 @@
-// BM_HostCollectorCollect: one full collection cycle (all default collectors) on this host.
-// BM_NodeExporterScrape: the same work done by the real node_exporter, measured as its own
-// CPU time (utime + stime from /proc/<pid>/stat) per /metrics scrape, reported as the counter
-// node_exporter_cpu_seconds_per_scrape. Compare it with BM_HostCollectorCollect's CPU time.
+// BM_HostCollectorCollect: one full collection cycle (all default collectors) on this host,
+// with this process's VmRSS as a counter.
+// BM_NodeExporterScrape: the same work done by the real node_exporter run with the same
+// collectors (all of ours but namedprocess, which it lacks), measured as its own CPU time
+// (utime + stime from /proc/<pid>/stat) per /metrics scrape, reported as the counter
+// node_exporter_cpu_seconds_per_scrape, with its VmRSS after the scrapes. Compare it with
+// BM_HostCollectorCollect's CPU time. BM_OneCollector/N: the collectors added last, alone.
+// bench/agent/host_collection.sh runs these and prints the figures of docs/benchmarks.md.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 #include "agent/host_collector.h"
 #include "testing/child_process.h"
@@ -14,6 +19,27 @@
 
 namespace osprey::agent {
 namespace {
+
+// Sample lines of an exposition body.
+double SeriesCount(std::string_view body) {
+  double n = 0;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    if (end > start && body[start] != '#') ++n;
+    start = end + 1;
+  }
+  return n;
+}
+
+// VmRSS of `pid` in bytes, or -1.
+double VmRssBytes(pid_t pid) {
+  std::string status = testing::ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/status");
+  size_t at = status.find("VmRSS:");
+  if (at == std::string::npos) return -1;
+  return std::stod(status.substr(at + 6)) * 1024;
+}
 
 void BM_HostCollectorCollect(benchmark::State& state) {
   HostCollector collector(HostCollectorOptions{});
@@ -25,6 +51,8 @@ void BM_HostCollectorCollect(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.counters["bytes_per_collection"] = static_cast<double>(out.size());
+  state.counters["rss_bytes"] = VmRssBytes(::getpid());
+  state.counters["series"] = SeriesCount(out);
 }
 BENCHMARK(BM_HostCollectorCollect)->Unit(benchmark::kMicrosecond);
 
@@ -44,6 +72,23 @@ void BM_HostCollectorAddedCollectors(benchmark::State& state) {
   state.counters["bytes_per_collection"] = static_cast<double>(out.size());
 }
 BENCHMARK(BM_HostCollectorAddedCollectors)->Unit(benchmark::kMicrosecond);
+
+const char* const kLastAdded[] = {"interrupts", "processes", "tcpstat", "udp_queues", "textfile"};
+
+void BM_OneCollector(benchmark::State& state) {
+  const char* name = kLastAdded[state.range(0)];
+  state.SetLabel(name);
+  HostCollector collector(HostCollectorOptions{.collectors = {name}});
+  std::string out;
+  collector.Collect(out);
+  for (auto _ : state) {
+    out.clear();
+    collector.Collect(out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["bytes_per_collection"] = static_cast<double>(out.size());
+}
+BENCHMARK(BM_OneCollector)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 
 double ProcessCpuSeconds(pid_t pid) {
   std::string stat = testing::ReadFileOrEmpty("/proc/" + std::to_string(pid) + "/stat");
@@ -68,14 +113,17 @@ void BM_NodeExporterScrape(benchmark::State& state) {
   }
   testing::TempDir dir;
   int port = testing::FreeLocalPort();
-  auto child = testing::ChildProcess::Start(
-      {binary, "--web.listen-address=127.0.0.1:" + std::to_string(port)},
-      dir.Join("node_exporter.log"));
+  std::vector<std::string> argv = {binary, "--collector.disable-defaults",
+                                   "--web.listen-address=127.0.0.1:" + std::to_string(port)};
+  for (const std::string& c : HostCollector::DefaultCollectors()) {
+    if (c != "namedprocess") argv.push_back("--collector." + c);
+  }
+  auto child = testing::ChildProcess::Start(argv, dir.Join("node_exporter.log"));
   if (!child.ok() || !testing::WaitForPort(port)) {
     state.SkipWithError("node_exporter did not start");
     return;
   }
-  (void)testing::HttpGet(port, "/metrics");  // warm up
+  auto warm_up = testing::HttpGet(port, "/metrics");
   double before = ProcessCpuSeconds((*child)->pid());
   int64_t scrapes = 0;
   for (auto _ : state) {
@@ -86,6 +134,8 @@ void BM_NodeExporterScrape(benchmark::State& state) {
   double after = ProcessCpuSeconds((*child)->pid());
   state.counters["node_exporter_cpu_seconds_per_scrape"] =
       scrapes > 0 ? (after - before) / static_cast<double>(scrapes) : 0;
+  state.counters["node_exporter_rss_bytes"] = VmRssBytes((*child)->pid());
+  state.counters["series"] = warm_up.ok() ? SeriesCount(warm_up->body) : -1;
 }
 BENCHMARK(BM_NodeExporterScrape)->Unit(benchmark::kMicrosecond)->Iterations(200);
 

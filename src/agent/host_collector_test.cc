@@ -127,6 +127,11 @@ TEST(HostCollectorTest, NetdevExcludesLoopbackByDefault) {
   EXPECT_EQ(p.samples.at(R"(node_network_receive_bytes_total{device="eth0"})"), 257167531);
   EXPECT_EQ(p.samples.at(R"(node_network_receive_multicast_total{device="eth0"})"), 6);
   EXPECT_EQ(p.samples.at(R"(node_network_transmit_compressed_total{device="eth0"})"), 12);
+  // From sysfs statistics/rx_nohandler, as node_exporter's rtnetlink stats.
+  EXPECT_EQ(p.Family("node_network_receive_nohandler_total"),
+            (std::map<std::string, double>{
+                {R"(node_network_receive_nohandler_total{device="eth0"})", 17}}));
+  EXPECT_EQ(p.types.at("node_network_receive_nohandler_total"), ingest::MetricType::kCounter);
   EXPECT_EQ(p.help.at("node_network_transmit_colls_total"),
             "Network device statistic transmit_colls.");
 }

@@ -1,8 +1,10 @@
 // netdev (<procfs>/net/dev) and netstat (<procfs>/net/netstat, net/snmp, net/snmp6). Names,
 // types and HELP texts are node_exporter 1.5's.
 //
-// Known difference: node_exporter 1.5 reads netdev counters over rtnetlink and so also has
-// receive_nohandler; /proc/net/dev has the other 16 counters with the same names.
+// node_exporter 1.5 reads netdev counters over rtnetlink, which adds receive_nohandler to the
+// 16 counters of /proc/net/dev (same names in its default, non-detailed mode); we read that one
+// from <sysfs>/class/net/<device>/statistics/rx_nohandler (the same kernel counter), and skip
+// a device without the file.
 #include <unistd.h>
 
 #include "agent/internal/collectors.h"
@@ -57,6 +59,27 @@ Status Collectors::CollectNetdev(TextWriter& w) {
     for (size_t i = 0; i < count; ++i) {
       w.SampleInt(name_, {{"device", nets_[i].device}}, nets_[i].fields[s]);
     }
+  }
+  bool family = false;
+  std::string value;
+  for (size_t i = 0; i < count; ++i) {
+    int err = 0;
+    uint64_t nohandler = 0;
+    path_.assign(options_.sysfs)
+        .append("/class/net/")
+        .append(nets_[i].device)
+        .append("/statistics/rx_nohandler");
+    // A device name from /proc could hold "/..": only plain names address sysfs.
+    if (nets_[i].device.find('/') != std::string::npos || nets_[i].device.starts_with('.') ||
+        !ReadSysValue(path_, value, err) || !ParseUint(value, nohandler)) {
+      continue;
+    }
+    if (!family) {
+      w.Family("node_network_receive_nohandler_total",
+               "Network device statistic receive_nohandler.", "counter");
+      family = true;
+    }
+    w.SampleInt("node_network_receive_nohandler_total", {{"device", nets_[i].device}}, nohandler);
   }
   return OkStatus();
 }

@@ -3,7 +3,10 @@
 // and values for the metrics they share.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -193,6 +196,131 @@ TEST(NodeExporterCompatTest, NewCollectorsHaveTheSameNamesAndLabels) {
   EXPECT_EQ(ours.Family("node_network_flags"), theirs.Family("node_network_flags"));
   EXPECT_EQ(ours.samples.at("node_timex_tick_seconds"),
             theirs.samples.at("node_timex_tick_seconds"));
+}
+
+// Both pointed at the same textfile directory (good, unparsable and timestamped files):
+// the same series, values, types and HELP texts, and node_textfile_scrape_error 1 on both.
+TEST(NodeExporterCompatTest, TextfileIsTheSame) {
+  std::string binary = testing::FindExecutable({"/usr/bin/prometheus-node-exporter"});
+  if (binary.empty()) {
+    if (testing::RunningUnderCi()) FAIL() << "prometheus-node-exporter is not installed";
+    GTEST_SKIP() << "prometheus-node-exporter is not installed";
+  }
+  testing::TempDir dir;
+  const std::string textfiles = dir.Join("textfile");
+  for (const char* name : {"a.prom", "c_bad.prom", "d_timestamp.prom", "e.txt"}) {
+    std::ifstream in(std::string(OSPREY_AGENT_TESTDATA) + "/textfile/" + name);
+    std::stringstream contents;
+    contents << in.rdbuf();
+    dir.WriteFile(std::string("textfile/") + name, contents.str());
+  }
+  int port = testing::FreeLocalPort();
+  auto node_exporter =
+      testing::ChildProcess::Start({binary, "--collector.disable-defaults", "--collector.textfile",
+                                    "--collector.textfile.directory=" + textfiles,
+                                    "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                                   dir.Join("node_exporter.log"));
+  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
+  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
+  auto response = testing::HttpGet(port, "/metrics");
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  HostCollector collector(
+      HostCollectorOptions{.collectors = {"textfile"}, .textfile_directory = textfiles});
+  std::string body;
+  collector.Collect(body);
+  ParsedExposition theirs, ours;
+  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
+  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+  auto without_exporter_own = [](const ParsedExposition& p) {
+    std::map<std::string, double> out;
+    for (const auto& [key, value] : p.samples) {
+      if (key.starts_with("node_scrape_collector_") || key.starts_with("node_exporter_") ||
+          key.starts_with("go_") || key.starts_with("process_") || key.starts_with("promhttp_")) {
+        continue;
+      }
+      out.emplace(key, value);
+    }
+    return out;
+  };
+  EXPECT_EQ(without_exporter_own(ours), without_exporter_own(theirs)) << body;
+  EXPECT_EQ(ours.samples.at("node_textfile_scrape_error"), 1);
+  for (const auto& [name, type] : ours.types) {
+    if (name.starts_with("node_scrape_collector_")) continue;
+    ASSERT_EQ(theirs.types.count(name), 1u) << name;
+    EXPECT_EQ(type, theirs.types.at(name)) << name;
+    EXPECT_EQ(ours.help.at(name), theirs.help.at(name)) << name;
+  }
+}
+
+// The collectors added for the dashboard's remaining panels, node_exporter run with
+// --collector.interrupts --collector.processes --collector.tcpstat (and udp_queues, netdev):
+// the same metric and label names, the same interrupt and udp_queues series, the same limits.
+TEST(NodeExporterCompatTest, InterruptsProcessesTcpstatUdpQueuesNetdev) {
+  std::string binary = testing::FindExecutable({"/usr/bin/prometheus-node-exporter"});
+  if (binary.empty()) {
+    if (testing::RunningUnderCi()) FAIL() << "prometheus-node-exporter is not installed";
+    GTEST_SKIP() << "prometheus-node-exporter is not installed";
+  }
+  const std::vector<std::string> collectors = {"interrupts", "netdev", "processes", "tcpstat",
+                                               "udp_queues"};
+  std::vector<std::string> argv = {binary, "--collector.disable-defaults",
+                                   "--collector.netdev.device-exclude=^lo$"};
+  for (const std::string& c : collectors) argv.push_back("--collector." + c);
+  testing::TempDir dir;
+  int port = testing::FreeLocalPort();
+  argv.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
+  auto node_exporter = testing::ChildProcess::Start(argv, dir.Join("node_exporter.log"));
+  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
+  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
+  auto response = testing::HttpGet(port, "/metrics");
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  HostCollector collector(HostCollectorOptions{.collectors = collectors});
+  std::string body;
+  collector.Collect(body);
+  ParsedExposition theirs, ours;
+  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
+  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+
+  // Connection and process states come and go between the two reads: compare names only.
+  auto shapes = [](const ParsedExposition& p) {
+    std::set<std::string> out;
+    for (const std::string& s : Shapes(p)) {
+      if (!s.starts_with("node_tcp_connection_states") && !s.starts_with("node_processes_")) {
+        out.insert(s);
+      }
+    }
+    return out;
+  };
+  EXPECT_EQ(shapes(ours), shapes(theirs));
+  for (std::string_view metric :
+       {"node_tcp_connection_states", "node_processes_state", "node_processes_threads_state",
+        "node_processes_pids", "node_processes_threads", "node_processes_max_threads"}) {
+    EXPECT_FALSE(ours.Family(metric).empty()) << metric;
+    EXPECT_FALSE(theirs.Family(metric).empty()) << metric;
+  }
+  for (const std::string& c : collectors) {
+    std::string key = "node_scrape_collector_success{collector=\"" + c + "\"}";
+    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key << "\n" << body;
+  }
+  for (const auto& [name, type] : ours.types) {
+    if (name.starts_with("node_scrape_collector_")) continue;
+    ASSERT_EQ(theirs.types.count(name), 1u) << name;
+    EXPECT_EQ(type, theirs.types.at(name)) << name;
+    EXPECT_EQ(ours.help.at(name), theirs.help.at(name)) << name;
+  }
+  for (std::string_view metric :
+       {"node_interrupts_total", "node_udp_queues", "node_network_receive_nohandler_total"}) {
+    EXPECT_FALSE(theirs.Family(metric).empty()) << metric;
+    EXPECT_EQ(Keys(ours.Family(metric)), Keys(theirs.Family(metric))) << metric;
+  }
+  EXPECT_EQ(ours.Family("node_processes_max_processes"),
+            theirs.Family("node_processes_max_processes"));
+  EXPECT_EQ(ours.Family("node_processes_max_threads"), theirs.Family("node_processes_max_threads"));
+  EXPECT_EQ(ours.Family("node_network_receive_nohandler_total"),
+            theirs.Family("node_network_receive_nohandler_total"));
+  // Listening sockets' backlog limits dominate tx_queued_bytes; both read them from sock_diag.
+  EXPECT_GT(ours.samples.at(R"(node_tcp_connection_states{state="tx_queued_bytes"})"), 0);
+  ExpectCounterClose(theirs, ours, "node_interrupts_total", 1e6, 0.05);
 }
 
 }  // namespace

@@ -13,10 +13,10 @@ Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& n
   AgentConfig c;
   c.host.interval = default_interval;
   if (const YamlNode* host = m.Get("host")) {
-    OSPREY_ASSIGN_OR_RETURN(
-        MappingDecoder h,
-        MappingDecoder::Open(doc, *host, m.ChildPath("host"),
-                             {"enabled", "interval", "collectors", "labels", "path"}));
+    OSPREY_ASSIGN_OR_RETURN(MappingDecoder h,
+                            MappingDecoder::Open(doc, *host, m.ChildPath("host"),
+                                                 {"enabled", "interval", "collectors", "labels",
+                                                  "path", "textfile_directory"}));
     OSPREY_RETURN_IF_ERROR(h.Optional("enabled", &c.host.enabled));
     OSPREY_RETURN_IF_ERROR(h.Optional("interval", &c.host.interval));
     if (c.host.interval.ms <= 0) {
@@ -26,6 +26,7 @@ Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& n
     if (const YamlNode* labels = h.Get("labels")) {
       OSPREY_RETURN_IF_ERROR(internal::DecodeLabelMap(doc, *labels, "labels", &c.host.labels));
     }
+    OSPREY_RETURN_IF_ERROR(h.Optional("textfile_directory", &c.host.textfile_directory));
     if (const YamlNode* path = h.Get("path")) {
       OSPREY_ASSIGN_OR_RETURN(
           MappingDecoder p,
@@ -39,7 +40,8 @@ Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& n
 }
 
 void ResolveAgentPaths(std::string_view dir, AgentConfig* c) {
-  for (std::string* p : {&c->host.procfs, &c->host.sysfs, &c->host.rootfs}) {
+  for (std::string* p :
+       {&c->host.procfs, &c->host.sysfs, &c->host.rootfs, &c->host.textfile_directory}) {
     if (!p->empty() && p->front() != '/') *p = std::string(dir) + "/" + *p;
   }
 }
@@ -62,7 +64,11 @@ void EmitAgentConfig(const AgentConfig& c, YAML::Emitter& out) {
   internal::WriteStringEntry(out, "procfs", c.host.procfs);
   internal::WriteStringEntry(out, "sysfs", c.host.sysfs);
   internal::WriteStringEntry(out, "rootfs", c.host.rootfs);
-  out << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  out << YAML::EndMap;
+  if (!c.host.textfile_directory.empty()) {
+    internal::WriteStringEntry(out, "textfile_directory", c.host.textfile_directory);
+  }
+  out << YAML::EndMap << YAML::EndMap;
 }
 
 }  // namespace osprey::config

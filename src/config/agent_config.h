@@ -9,6 +9,7 @@
 //       collectors: [cpu, meminfo]    # default: all of them
 //       labels: {env: prod}           # added to every host series
 //       path: {procfs: /proc, sysfs: /sys, rootfs: /}
+//       textfile_directory: /var/lib/node_exporter/textfile   # *.prom files merged in
 #pragma once
 
 #include <map>
@@ -36,6 +37,9 @@ struct HostMetricsConfig {
   std::string procfs = "/proc";
   std::string sysfs = "/sys";
   std::string rootfs = "/";
+  // node_exporter's --collector.textfile.directory: its *.prom files are merged into the
+  // host metrics. Empty: none.
+  std::string textfile_directory;
   friend bool operator==(const HostMetricsConfig&, const HostMetricsConfig&) = default;
 };
 
@@ -47,7 +51,7 @@ struct AgentConfig {
 // `default_interval`: global.scrape_interval.
 Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& node,
                                       model::Duration default_interval);
-// Makes relative procfs/sysfs/rootfs paths relative to `dir`.
+// Makes relative procfs/sysfs/rootfs/textfile_directory paths relative to `dir`.
 void ResolveAgentPaths(std::string_view dir, AgentConfig* c);
 void EmitAgentConfig(const AgentConfig& c, YAML::Emitter& out);
 

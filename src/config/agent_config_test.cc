@@ -23,7 +23,8 @@ TEST(AgentConfigTest, ReadsEveryFieldAndRoundTrips) {
       "    interval: 5s\n"
       "    collectors: [cpu, meminfo]\n"
       "    labels: {env: prod}\n"
-      "    path: {procfs: /host/proc, sysfs: /host/sys, rootfs: /host}\n",
+      "    path: {procfs: /host/proc, sysfs: /host/sys, rootfs: /host}\n"
+      "    textfile_directory: /var/lib/node_exporter/textfile\n",
       "osprey.yml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   const HostMetricsConfig& h = c->agent.host;
@@ -33,6 +34,7 @@ TEST(AgentConfigTest, ReadsEveryFieldAndRoundTrips) {
   EXPECT_EQ(h.labels.at("env"), "prod");
   EXPECT_EQ(h.procfs, "/host/proc");
   EXPECT_EQ(h.rootfs, "/host");
+  EXPECT_EQ(h.textfile_directory, "/var/lib/node_exporter/textfile");
   auto again = ParseConfig(c->ToYaml(), "effective.yml");
   ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << c->ToYaml();
   EXPECT_EQ(again->agent, c->agent);

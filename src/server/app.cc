@@ -428,6 +428,8 @@ Result<std::vector<scrape::InternalJob>> App::InternalJobs(const config::Config&
     o.sysfs = host.sysfs;
     o.rootfs = host.rootfs;
     o.collectors = host.collectors;
+    o.textfile_directory = host.textfile_directory;
+    o.logger = logger_.With({{"component", "host_collector"}});
     Status valid = agent::HostCollector::ValidateOptions(o);
     if (!valid.ok()) return valid.Annotate("agent.host");
     // Owned by the function the scrape pool calls (one call at a time); replaced with the

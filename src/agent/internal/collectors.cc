@@ -36,6 +36,10 @@ Collectors::Collectors(HostCollectorOptions options)
       disk_exclude_(options_.diskstats_device_exclude),
       netstat_fields_(options_.netstat_fields) {}
 
+Collectors::~Collectors() {
+  if (netlink_fd_ >= 0) ::close(netlink_fd_);
+}
+
 Collectors::Method Collectors::Find(std::string_view name) {
   static constexpr std::pair<std::string_view, Method> kTable[] = {
       {"arp", &Collectors::CollectArp},
@@ -47,6 +51,7 @@ Collectors::Method Collectors::Find(std::string_view name) {
       {"filefd", &Collectors::CollectFilefd},
       {"filesystem", &Collectors::CollectFilesystem},
       {"hwmon", &Collectors::CollectHwmon},
+      {"interrupts", &Collectors::CollectInterrupts},
       {"loadavg", &Collectors::CollectLoadavg},
       {"meminfo", &Collectors::CollectMeminfo},
       {"namedprocess", &Collectors::CollectNamedProcess},
@@ -54,12 +59,16 @@ Collectors::Method Collectors::Find(std::string_view name) {
       {"netdev", &Collectors::CollectNetdev},
       {"netstat", &Collectors::CollectNetstat},
       {"pressure", &Collectors::CollectPressure},
+      {"processes", &Collectors::CollectProcesses},
       {"schedstat", &Collectors::CollectSchedstat},
       {"sockstat", &Collectors::CollectSockstat},
       {"softnet", &Collectors::CollectSoftnet},
       {"stat", &Collectors::CollectStat},
+      {"tcpstat", &Collectors::CollectTcpstat},
+      {"textfile", &Collectors::CollectTextfile},
       {"time", &Collectors::CollectTime},
       {"timex", &Collectors::CollectTimex},
+      {"udp_queues", &Collectors::CollectUdpQueues},
       {"uname", &Collectors::CollectUname},
       {"vmstat", &Collectors::CollectVmstat},
   };

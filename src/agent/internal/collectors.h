@@ -5,7 +5,8 @@
 // time), disk_collectors.cc (filesystem, diskstats), net_collectors.cc (netdev, netstat),
 // hwmon_collector.cc, process_collector.cc, net_class_collector.cc (netclass),
 // sockstat_collector.cc (sockstat, softnet), timex_collector.cc, misc_collectors.cc (arp,
-// conntrack, cpufreq, schedstat).
+// conntrack, cpufreq, schedstat), textfile_collector.cc, socket_queue_collectors.cc
+// (udp_queues, tcpstat), interrupts_collector.cc, processes_collector.cc.
 #pragma once
 
 #include <sys/timex.h>
@@ -49,10 +50,20 @@ class CachedRegex {
   std::unordered_map<std::string, bool, StringHash, std::equal_to<>> cache_;
 };
 
+// tcpstat's counts: sockets per kernel TCP state (index 0: out of range) and queue sums.
+struct TcpStats {
+  uint64_t states[12] = {};
+  uint64_t rx_queued = 0, tx_queued = 0;
+  uint64_t sockets = 0;
+};
+
 // Single-threaded; owned by one HostCollector.
 class Collectors {
  public:
   explicit Collectors(HostCollectorOptions options);
+  ~Collectors();
+  Collectors(const Collectors&) = delete;
+  Collectors& operator=(const Collectors&) = delete;
 
   using Method = Status (Collectors::*)(TextWriter&);
   // The collector called `name`, or null.
@@ -82,6 +93,15 @@ class Collectors {
   Status CollectConntrack(TextWriter& w);
   Status CollectCpufreq(TextWriter& w);
   Status CollectSchedstat(TextWriter& w);
+  Status CollectTextfile(TextWriter& w);
+  Status CollectUdpQueues(TextWriter& w);
+  Status CollectTcpstat(TextWriter& w);
+  Status CollectInterrupts(TextWriter& w);
+  Status CollectProcesses(TextWriter& w);
+
+  // Where this collection's output starts in the writer's string (the textfile collector
+  // reads the family names written before it).
+  void BeginCollection(size_t start) { collection_start_ = start; }
 
  private:
   // procfs + "/" + rel (resp. sysfs), in a reused string.
@@ -118,6 +138,8 @@ class Collectors {
   };
 
   Status ReadNetstatFile(std::string_view rel, bool snmp6);
+  // One sock_diag dump of the TCP sockets of `family` (AF_INET, AF_INET6) on netlink_fd_.
+  Status DumpTcpSockets(int family, TcpStats& stats);
   // Parses one sockstat file into sockstat_ (name, value); false on a malformed line.
   Status ReadSockstatFile(std::string_view rel, bool ipv6);
   // True the first time `key` is seen since the last ResetSeen(): keeps a malformed file that
@@ -141,6 +163,9 @@ class Collectors {
   std::unordered_map<std::string, ProcGroup, StringHash, std::equal_to<>> groups_;
   std::unordered_map<pid_t, ProcSeen> procs_;
   uint64_t generation_ = 0;
+  size_t collection_start_ = 0;
+  std::string netlink_buf_;  // tcpstat's receive buffer
+  int netlink_fd_ = -1;      // tcpstat's NETLINK_SOCK_DIAG socket, kept between collections
   std::unordered_set<std::string, StringHash, std::equal_to<>> seen_;
   std::string utf8_;  // scratch for FirstSeen
 };
@@ -160,6 +185,13 @@ bool ParseGoInt(std::string_view s, int64_t& value);
 bool ListDir(const std::string& dir, bool skip_regular, std::vector<std::string>& names, int& err);
 // Writes the node_timex_* families for one adjtimex(2) result (`state` is its return value).
 void WriteTimex(TextWriter& w, const struct timex& tx, int state);
+
+// Adds the inet_diag_msg records of one recv() of a NETLINK_SOCK_DIAG dump to `stats`. True
+// once NLMSG_DONE was seen; an NLMSG_ERROR or a truncated message is an error.
+Result<bool> ParseInetDiagDump(std::string_view data, TcpStats& stats);
+// node_tcp_connection_states{state}: the states seen, then rx_queued_bytes and
+// tx_queued_bytes; nothing when no socket was seen.
+void WriteTcpStats(TextWriter& w, const TcpStats& stats);
 
 // Appends `part` to a metric name with each character outside [a-zA-Z0-9_:] replaced by '_'.
 void AppendMetricNamePart(std::string& out, std::string_view part);
