@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "http/client.h"
 #include "http/config_client_options.h"
+#include "http/delivery.h"
 #include "incidents/internal/command_process.h"
 #include "model/duration.h"
 #include "tmpl/funcs.h"
@@ -109,7 +110,7 @@ std::string CommandLine(const config::ActionConfig::Command& c) {
 // client names the URL it was given, which may carry a token).
 std::string RedactIn(std::string message, const std::string& url) {
   if (url.empty()) return message;
-  const std::string redacted = RedactUrl(url);
+  const std::string redacted = http::RedactUrl(url);
   for (size_t pos = message.find(url); pos != std::string::npos;
        pos = message.find(url, pos + redacted.size())) {
     message.replace(pos, url.size(), redacted);
@@ -135,18 +136,6 @@ tmpl::FuncMap MakeFuncs(const Clock& clock) {
 }
 
 }  // namespace
-
-std::string RedactUrl(std::string_view url) {
-  std::string_view u = url.substr(0, url.find_first_of("?#"));
-  const size_t scheme = u.find("://");
-  if (scheme == std::string_view::npos) return std::string(u);
-  const size_t host_start = scheme + 3;
-  const size_t path = u.find('/', host_start);
-  const size_t at = u.substr(0, path).find('@', host_start);
-  std::string out(u.substr(0, host_start));
-  out.append(at == std::string_view::npos ? u.substr(host_start) : u.substr(at + 1));
-  return out;
-}
 
 std::string IncidentUrl(std::string_view external_url, int64_t id) {
   if (external_url.empty()) return "";
@@ -194,27 +183,14 @@ tmpl::Value IncidentTemplateValue(const Incident& incident, std::string_view inc
   return tmpl::Value(std::move(m));
 }
 
-ConfiguredActionRunner::ConfiguredActionRunner(const Clock& clock, metrics::Registry* registry,
-                                               std::string external_url)
-    : clock_(clock),
-      own_registry_(registry == nullptr ? std::make_unique<metrics::Registry>() : nullptr),
-      runs_((registry != nullptr ? *registry : *own_registry_)
-                .NewCounterFamily("osprey_incident_action_runs_total",
-                                  "Automated incident actions by action and outcome "
-                                  "(ok, failed, timeout, rate_limited, dry_run).",
-                                  {"action", "outcome"})),
-      funcs_(MakeFuncs(clock)),
-      external_url_(std::move(external_url)) {}
+ConfiguredActionRunner::ConfiguredActionRunner(const Clock& clock, std::string external_url)
+    : clock_(clock), funcs_(MakeFuncs(clock)), external_url_(std::move(external_url)) {}
 
 ConfiguredActionRunner::~ConfiguredActionRunner() = default;
 
 void ConfiguredActionRunner::set_external_url(std::string url) {
   MutexLock lock(mu_);
   external_url_ = std::move(url);
-}
-
-void ConfiguredActionRunner::Count(const std::string& action, std::string_view outcome) {
-  runs_.WithLabels({action, outcome}).Inc();
 }
 
 bool ConfiguredActionRunner::TakeRateLimitSlot(const config::ActionConfig& action) {
@@ -238,23 +214,15 @@ ActionOutcome ConfiguredActionRunner::Run(const config::ActionConfig& action,
   ActionOutcome o;
   if (action.http.has_value()) {
     o = RunHttp(action, incident, IncidentTemplateValue(incident, url));
+    o.kind = ActionKind::kHttp;
   } else if (action.command.has_value()) {
     o = RunCommand(action, incident, url);
+    o.kind = ActionKind::kCommand;
   } else {
     o.status = InvalidArgumentError(
         std::string("action ").append(action.name).append(": neither http nor command is set"));
   }
-  std::string_view outcome = "failed";
-  if (o.dry_run) {
-    outcome = "dry_run";
-  } else if (o.rate_limited) {
-    outcome = "rate_limited";
-  } else if (o.timed_out) {
-    outcome = "timeout";
-  } else if (o.ran && o.status.ok()) {
-    outcome = "ok";
-  }
-  Count(action.name, outcome);
+  o.timeout = action.timeout;
   return o;
 }
 
@@ -265,9 +233,6 @@ namespace {
 bool Gate(const config::ActionConfig& action, ActionOutcome& o, bool slot_taken) {
   if (action.dry_run) {
     o.dry_run = true;
-    o.description = std::string("dry run: would ")
-                        .append(action.command.has_value() ? "run " : "")
-                        .append(o.description);
     return false;
   }
   if (!slot_taken) {
@@ -300,11 +265,11 @@ ActionOutcome ConfiguredActionRunner::RunHttp(const config::ActionConfig& action
     return o;
   }
   req.url = std::move(url).value();
-  o.description = std::string(req.method).append(" ").append(RedactUrl(req.url));
+  o.description = std::string(req.method).append(" ").append(http::RedactUrl(req.url));
   if (!IsHttpUrl(req.url)) {
     o.status = InvalidArgumentError(std::string(prefix)
                                         .append("expanded url \"")
-                                        .append(RedactUrl(req.url))
+                                        .append(http::RedactUrl(req.url))
                                         .append("\" is not an http or https URL; nothing sent"));
     return o;
   }
@@ -342,7 +307,7 @@ ActionOutcome ConfiguredActionRunner::RunHttp(const config::ActionConfig& action
     o.status = Status(r.status().code(), prefix + RedactIn(r.status().message(), req.url));
     return o;
   }
-  o.exit_code = r->status;
+  o.http_status = r->status;
   o.output = TruncateOutput(r->body, r->body.size(), kMaxOutputBytes);
   if (r->status / 100 != 2) {
     o.status = UnavailableError(std::string(prefix)
@@ -389,6 +354,7 @@ ActionOutcome ConfiguredActionRunner::RunCommand(const config::ActionConfig& act
   o.ran = true;
   o.timed_out = p.timed_out;
   o.exit_code = p.exit_code;
+  o.term_signal = p.term_signal;
   o.output = TruncateOutput(std::move(p.output), p.output_bytes, kMaxOutputBytes);
   if (p.timed_out) {
     o.status = DeadlineExceededError(std::string(prefix)

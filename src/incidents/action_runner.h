@@ -2,7 +2,7 @@
 // incident, with its timeout, rate limit and dry-run mode. Only actions from the config run;
 // nothing taken from alert labels is ever executed.
 //
-//   ConfiguredActionRunner runner(clock, &registry, "https://osprey.example.com");
+//   ConfiguredActionRunner runner(clock, "https://osprey.example.com");
 //   ActionOutcome o = runner.Run(cfg.actions[0], incident);   // blocks until done or killed
 //
 // http: the URL, header values and body are Go templates over the incident (see
@@ -16,21 +16,19 @@
 // rate limit: at most rate_limit_max runs per rate_limit_per (sliding window, per action
 //   name, in memory, on the Clock). Dry runs render everything and run nothing.
 //
-// Metric: osprey_incident_action_runs_total{action, outcome="ok|failed|timeout|rate_limited|
-// dry_run"}.
+// The runner fills ActionOutcome and counts nothing: the manager, which also sees actions that
+// never reach a runner (unknown name), counts every run in osprey_incident_actions_total.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <memory>
 #include <string>
 #include <string_view>
 
 #include "base/clock.h"
 #include "base/thread_annotations.h"
 #include "incidents/ports.h"
-#include "metrics/registry.h"
 #include "tmpl/template.h"
 
 namespace osprey::incidents {
@@ -44,18 +42,13 @@ tmpl::Value IncidentTemplateValue(const Incident& incident, std::string_view inc
 // "<external_url>/incidents/<id>" (one "/" between them); "" when external_url is empty.
 std::string IncidentUrl(std::string_view external_url, int64_t id);
 
-// "scheme://host[:port]/path" without user info, query or fragment: what may be shown of a
-// URL that can carry tokens.
-std::string RedactUrl(std::string_view url);
-
 // Thread-safe: runs may proceed concurrently; only the rate-limit book is locked.
 class ConfiguredActionRunner final : public ActionRunner {
  public:
   static constexpr size_t kMaxOutputBytes = 4096;
 
-  // `registry` may be null (no metrics). `external_url` builds .URL.
-  ConfiguredActionRunner(const Clock& clock, metrics::Registry* registry,
-                         std::string external_url = "");
+  // `external_url` builds .URL.
+  explicit ConfiguredActionRunner(const Clock& clock, std::string external_url = "");
   ~ConfiguredActionRunner() override;
 
   ActionOutcome Run(const config::ActionConfig& action, const Incident& incident) override;
@@ -69,11 +62,8 @@ class ConfiguredActionRunner final : public ActionRunner {
                            const std::string& url);
   // True and records a run when the action may run now.
   bool TakeRateLimitSlot(const config::ActionConfig& action) OSPREY_EXCLUDES(mu_);
-  void Count(const std::string& action, std::string_view outcome);
 
   const Clock& clock_;
-  std::unique_ptr<metrics::Registry> own_registry_;  // when none was given
-  metrics::Family<metrics::Counter>& runs_;
   const tmpl::FuncMap funcs_;
 
   mutable Mutex mu_;

@@ -9,12 +9,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <string>
 #include <thread>
 
 #include "alerting/notifiers/capture_server_test_util.h"
-#include "metrics/registry.h"
+#include "incidents/internal/action_result.h"
 #include "testing/fake_clock.h"
 #include "testing/temp_dir.h"
 
@@ -78,21 +79,8 @@ bool ProcessGone(const std::string& pid) {
 
 class ActionRunnerTest : public ::testing::Test {
  protected:
-  std::string Metric(std::string_view action, std::string_view outcome) const {
-    const std::string text = registry_.ExpositionText();
-    const std::string key = std::string("osprey_incident_action_runs_total{action=\"")
-                                .append(action)
-                                .append("\",outcome=\"")
-                                .append(outcome)
-                                .append("\"} ");
-    const size_t pos = text.find(key);
-    if (pos == std::string::npos) return "absent";
-    return text.substr(pos + key.size(), text.find('\n', pos) - pos - key.size());
-  }
-
   osprey::testing::FakeClock clock_{kNow};
-  metrics::Registry registry_;
-  ConfiguredActionRunner runner_{clock_, &registry_, "https://osprey.example.com/"};
+  ConfiguredActionRunner runner_{clock_, "https://osprey.example.com/"};
 };
 
 TEST_F(ActionRunnerTest, CommandGetsLiteralArgsAndNoShell) {
@@ -103,7 +91,9 @@ TEST_F(ActionRunnerTest, CommandGetsLiteralArgsAndNoShell) {
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(o.output, "{{ .ID }} $HOME a;b\n");
   EXPECT_EQ(o.description, "/bin/echo \"{{ .ID }}\" \"$HOME\" a;b");
-  EXPECT_EQ(Metric("echo", "ok"), "1");
+  EXPECT_EQ(o.kind, ActionKind::kCommand);
+  EXPECT_EQ(internal::ActionOutcomeLabel(o), "ok");
+  EXPECT_EQ(internal::ActionResultText(o, "echo"), "ok (exit code 0)");
 }
 
 TEST_F(ActionRunnerTest, CommandEnvironmentIsMinimalWithIncidentFields) {
@@ -131,7 +121,8 @@ TEST_F(ActionRunnerTest, StdinIsEmptyAndStderrIsCaptured) {
   EXPECT_EQ(ls.status.code(), StatusCode::kAborted);
   EXPECT_EQ(ls.status.message(), "action ls: /bin/ls exited with status 2");
   EXPECT_TRUE(Contains(ls.output, "No such file or directory")) << ls.output;
-  EXPECT_EQ(Metric("ls", "failed"), "1");
+  EXPECT_EQ(internal::ActionOutcomeLabel(ls), "failed");
+  EXPECT_EQ(internal::ActionResultText(ls, "ls"), "failed (exit code 2)");
 }
 
 TEST_F(ActionRunnerTest, FailingAndMissingCommands) {
@@ -150,7 +141,9 @@ TEST_F(ActionRunnerTest, FailingAndMissingCommands) {
   EXPECT_FALSE(relative.ran);
   EXPECT_EQ(relative.status.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(relative.status.message(), "action rel: command path \"bin/true\" is not absolute");
-  EXPECT_EQ(Metric("nope", "failed"), "1");
+  EXPECT_EQ(internal::ActionOutcomeLabel(missing), "failed");
+  EXPECT_EQ(internal::ActionResultText(missing, "nope"),
+            "failed: cannot start /no/such/binary: No such file or directory");
 }
 
 TEST_F(ActionRunnerTest, OutputIsTruncatedWhileTheProcessIsDrained) {
@@ -180,7 +173,8 @@ TEST_F(ActionRunnerTest, TimeoutKillsTheWholeProcessGroup) {
   EXPECT_TRUE(o.timed_out);
   EXPECT_EQ(o.status.code(), StatusCode::kDeadlineExceeded);
   EXPECT_EQ(o.status.message(), "action hang: /bin/sh timed out after 300ms and was killed");
-  EXPECT_EQ(Metric("hang", "timeout"), "1");
+  EXPECT_EQ(internal::ActionOutcomeLabel(o), "timeout");
+  EXPECT_EQ(internal::ActionResultText(o, "hang"), "timed out after 300ms");
   std::string child = o.output;
   while (!child.empty() && child.back() == '\n') child.pop_back();
   ASSERT_FALSE(child.empty());
@@ -199,7 +193,20 @@ TEST_F(ActionRunnerTest, TimeoutEndsAPlainSleepWithSigterm) {
   ActionOutcome o = runner_.Run(a, TestIncident());
   EXPECT_TRUE(o.timed_out);
   EXPECT_EQ(o.exit_code, -1);
+  EXPECT_EQ(o.term_signal, SIGTERM);
   EXPECT_EQ(o.status.code(), StatusCode::kDeadlineExceeded);
+}
+
+TEST_F(ActionRunnerTest, CommandKilledByASignalSaysWhichOne) {
+  ActionOutcome o =
+      runner_.Run(Command("self-kill", "/bin/sh", {"-c", "kill -9 $$"}), TestIncident());
+  EXPECT_TRUE(o.ran);
+  EXPECT_FALSE(o.timed_out);
+  EXPECT_EQ(o.exit_code, -1);
+  EXPECT_EQ(o.term_signal, SIGKILL);
+  EXPECT_EQ(o.status.code(), StatusCode::kAborted);
+  EXPECT_EQ(internal::ActionOutcomeLabel(o), "failed");
+  EXPECT_EQ(internal::ActionResultText(o, "self-kill"), "failed (killed by signal 9)");
 }
 
 TEST_F(ActionRunnerTest, RateLimitIsASlidingWindowOnTheClock) {
@@ -218,8 +225,8 @@ TEST_F(ActionRunnerTest, RateLimitIsASlidingWindowOnTheClock) {
   clock_.Advance(30 * 60'000);
   EXPECT_TRUE(runner_.Run(a, TestIncident()).ran);
   EXPECT_TRUE(runner_.Run(a, TestIncident()).rate_limited);
-  EXPECT_EQ(Metric("restart", "ok"), "3");
-  EXPECT_EQ(Metric("restart", "rate_limited"), "2");
+  EXPECT_EQ(internal::ActionOutcomeLabel(limited), "rate_limited");
+  EXPECT_EQ(internal::ActionResultText(limited, "restart"), "skipped: rate limit 2 per 1h reached");
   // Limits are per action name.
   config::ActionConfig other = a;
   other.name = "other";
@@ -238,18 +245,22 @@ TEST_F(ActionRunnerTest, DryRunRunsNothing) {
     EXPECT_TRUE(o.dry_run);
     EXPECT_FALSE(o.rate_limited);
     EXPECT_TRUE(o.status.ok());
-    EXPECT_EQ(o.description, "dry run: would run /usr/bin/touch " + marker);
+    EXPECT_EQ(o.description, "/usr/bin/touch " + marker);
+    EXPECT_EQ(internal::ActionOutcomeLabel(o), "dry_run");
+    EXPECT_EQ(internal::ActionResultText(o, "touch"),
+              "dry run, would run /usr/bin/touch " + marker);
   }
   EXPECT_EQ(osprey::testing::ReadFileOrEmpty(marker), "");
   EXPECT_EQ(access(marker.c_str(), F_OK), -1);
-  EXPECT_EQ(Metric("touch", "dry_run"), "3");
 
   CaptureServer server;
   config::ActionConfig h = Http("hook", server.Url("/x/{{ .ID }}"));
   h.dry_run = true;
   ActionOutcome o = runner_.Run(h, TestIncident());
   EXPECT_TRUE(o.dry_run);
-  EXPECT_EQ(o.description, "dry run: would POST " + server.Url("/x/12"));
+  EXPECT_EQ(o.description, "POST " + server.Url("/x/12"));
+  EXPECT_EQ(internal::ActionResultText(o, "hook"),
+            "dry run, would send POST " + server.Url("/x/12"));
   EXPECT_TRUE(server.Requests().empty());
 }
 
@@ -264,7 +275,9 @@ TEST_F(ActionRunnerTest, HttpActionExpandsUrlHeadersAndBody) {
   ActionOutcome o = runner_.Run(a, TestIncident());
   ASSERT_TRUE(o.status.ok()) << o.status.ToString();
   EXPECT_TRUE(o.ran);
-  EXPECT_EQ(o.exit_code, 202);
+  EXPECT_EQ(o.kind, ActionKind::kHttp);
+  EXPECT_EQ(o.http_status, 202);
+  EXPECT_EQ(o.exit_code, -1);
   EXPECT_EQ(o.output, "restarting");
   EXPECT_EQ(o.description, "POST " + server.Url("/restart/checkout"));  // query redacted
   auto reqs = server.Requests();
@@ -275,7 +288,8 @@ TEST_F(ActionRunnerTest, HttpActionExpandsUrlHeadersAndBody) {
   EXPECT_EQ(reqs[0].body,
             R"({"title": "Checkout latency high", "team": "shop", )"
             R"("url": "https://osprey.example.com/incidents/12", "hosts": "web-1 web-2 "})");
-  EXPECT_EQ(Metric("restart-web", "ok"), "1");
+  EXPECT_EQ(internal::ActionOutcomeLabel(o), "ok");
+  EXPECT_EQ(internal::ActionResultText(o, "restart-web"), "ok (HTTP 202)");
 }
 
 TEST_F(ActionRunnerTest, HttpNon2xxIsAFailureWithTheBodyAsOutput) {
@@ -283,11 +297,12 @@ TEST_F(ActionRunnerTest, HttpNon2xxIsAFailureWithTheBodyAsOutput) {
   server.Reply(500, "boom");
   ActionOutcome o = runner_.Run(Http("web", server.Url("/r")), TestIncident());
   EXPECT_TRUE(o.ran);
-  EXPECT_EQ(o.exit_code, 500);
+  EXPECT_EQ(o.http_status, 500);
   EXPECT_EQ(o.output, "boom");
   EXPECT_EQ(o.status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(o.status.message(), "action web: POST " + server.Url("/r") + " returned status 500");
-  EXPECT_EQ(Metric("web", "failed"), "1");
+  EXPECT_EQ(internal::ActionOutcomeLabel(o), "failed");
+  EXPECT_EQ(internal::ActionResultText(o, "web"), "failed (HTTP 500)");
 }
 
 TEST_F(ActionRunnerTest, ExpandedUrlMustBeHttp) {
@@ -333,7 +348,9 @@ TEST_F(ActionRunnerTest, HttpTimeoutIsRecorded) {
   EXPECT_TRUE(o.timed_out);
   EXPECT_EQ(o.status.code(), StatusCode::kDeadlineExceeded);
   EXPECT_FALSE(Contains(o.status.message(), "secret")) << o.status.message();
-  EXPECT_EQ(Metric("slow", "timeout"), "1");
+  EXPECT_EQ(o.http_status, 0);
+  EXPECT_EQ(internal::ActionOutcomeLabel(o), "timeout");
+  EXPECT_EQ(internal::ActionResultText(o, "slow"), "timed out after 200ms");
 }
 
 TEST(IncidentUrlTest, JoinsWithOneSlash) {
@@ -341,8 +358,6 @@ TEST(IncidentUrlTest, JoinsWithOneSlash) {
   EXPECT_EQ(IncidentUrl("https://o.example.com/osprey", 7),
             "https://o.example.com/osprey/incidents/7");
   EXPECT_EQ(IncidentUrl("", 7), "");
-  EXPECT_EQ(RedactUrl("https://user:pw@h.example.com:8443/p/a?token=x#f"),
-            "https://h.example.com:8443/p/a");
 }
 
 }  // namespace

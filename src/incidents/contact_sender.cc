@@ -10,17 +10,18 @@
 
 #include "alerting/notifiers/email.h"
 #include "alerting/notifiers/go_json.h"
+#include "alerting/notifiers/sms.h"
+#include "base/html.h"
 #include "base/strings.h"
 #include "http/client.h"
 #include "http/config_client_options.h"
+#include "http/delivery.h"
 #include "incidents/action_runner.h"
 #include "tmpl/funcs.h"
 #include "tmpl/template.h"
 
 namespace osprey::incidents {
 namespace {
-
-constexpr size_t kMaxErrorBody = 256;
 
 // Concatenation without `"literal" + std::string` (which trips g++ 12's -Wrestrict).
 template <typename... Parts>
@@ -49,36 +50,6 @@ std::string Join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
-void AppendHtmlEscaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&#34;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-std::string Html(std::string_view s) {
-  std::string out;
-  AppendHtmlEscaped(out, s);
-  return out;
-}
-
 // At most max code points; when cut, the last one kept becomes "…".
 std::string TruncateChars(std::string_view s, size_t max) {
   size_t count = 0;
@@ -103,7 +74,7 @@ size_t CountChars(std::string_view s) {
 
 // "scheme://host/…": for webhook URLs whose path is the secret (Slack, Mattermost).
 std::string HostOnly(std::string_view url) {
-  const std::string r = RedactUrl(url);
+  const std::string r = http::RedactUrl(url);
   const size_t scheme = r.find("://");
   if (scheme == std::string::npos) return "<url>";
   const size_t path = r.find('/', scheme + 3);
@@ -138,42 +109,17 @@ std::string Subject(const ContactMessage& m) {
       .append(m.incident->title);
 }
 
-std::string Replace(std::string message, const std::string& from, const std::string& to) {
-  if (from.empty()) return message;
-  for (size_t pos = message.find(from); pos != std::string::npos;
-       pos = message.find(from, pos + to.size())) {
-    message.replace(pos, from.size(), to);
-  }
-  return message;
-}
-
 // One HTTP request; the error names `what` ("webhook to https://h/x") and shows the URL only
-// as `shown_url`.
+// as `shown_url`. Incident contacts are not retried, so only the status is kept.
 Status Deliver(std::string_view what, const config::HttpClientConfig& http_config,
                http::ClientRequest req, const std::string& shown_url) {
-  const std::string prefix = std::string(what).append(": ");
   Result<http::ClientOptions> options = http::ClientOptionsFromConfig(http_config);
   if (!options.ok()) return options.status().Annotate(what);
   options->user_agent = "Osprey-Incidents";
   req.max_body_bytes = 1 << 20;
   http::HttpClient client(*options);
-  const std::string url = req.url;
   Result<http::ClientResponse> r = client.Do(req);
-  if (!r.ok()) {
-    return Status(r.status().code(), prefix + Replace(r.status().message(), url, shown_url));
-  }
-  if (r->status / 100 == 2) return OkStatus();
-  std::string msg = prefix;
-  msg += "unexpected status code ";
-  msg += std::to_string(r->status);
-  msg += " from ";
-  msg += shown_url;
-  if (!r->body.empty()) {
-    msg += ": ";
-    AppendJsonEscaped(msg, std::string_view(r->body).substr(0, kMaxErrorBody));
-    if (r->body.size() > kMaxErrorBody) msg += "...";
-  }
-  return UnavailableError(std::move(msg));
+  return http::JudgeDelivery(what, req.url, shown_url, r).status;
 }
 
 Status SendEmail(const ContactMessage& m, const config::PersonConfig& p,
@@ -213,7 +159,7 @@ Status SendEmail(const ContactMessage& m, const config::PersonConfig& p,
 
 Status SendWebhook(const ContactMessage& m, const config::PersonConfig& p,
                    const ContactSenderOptions& o) {
-  const std::string shown = RedactUrl(p.webhook);
+  const std::string shown = http::RedactUrl(p.webhook);
   http::ClientRequest req;
   req.method = "POST";
   req.url = p.webhook;
@@ -237,32 +183,15 @@ Status SendSms(const ContactMessage& m, const config::PersonConfig& p,
   const tmpl::FuncMap funcs = tmpl::BuiltinFuncs();
   tmpl::Template::Options topts;
   topts.missing_key_zero = true;
-  std::map<std::string, std::string> templates = s.params;
-  if (templates.empty()) templates = {{"to", "{{ .To }}"}, {"message", "{{ .Message }}"}};
   std::map<std::string, std::string> params;
-  for (const auto& [name, text] : templates) {
+  for (const auto& [name, text] : alerting::notifiers::SmsParamTemplates(s)) {
     Result<tmpl::Template> t = tmpl::Template::Parse(name, text, funcs, topts);
     Result<std::string> v = t.ok() ? t->Execute(dot_value) : Result<std::string>(t.status());
     if (!v.ok()) return v.status().Annotate(what + ": param " + name);
     params[name] = std::move(v).value();
   }
-  http::ClientRequest req;
-  req.method = s.method.empty() ? "POST" : s.method;
-  req.url = s.url;
-  req.timeout = o.timeout;
-  if (req.method == "GET") {
-    req.url += req.url.find('?') == std::string::npos ? '?' : '&';
-    req.url += FormEncode(params);
-  } else if (s.content_type == config::SmsConfig::ContentType::kJson) {
-    alerting::notifiers::GoJsonWriter w;
-    w.StringMap(params);
-    req.headers.emplace_back("Content-Type", "application/json");
-    req.body = w.Take();
-  } else {
-    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-    req.body = FormEncode(params);
-  }
-  return Deliver(what, s.http_config, std::move(req), RedactUrl(s.url));
+  http::ClientRequest req = alerting::notifiers::SmsGatewayRequest(s, params, o.timeout);
+  return Deliver(what, s.http_config, std::move(req), http::RedactUrl(s.url));
 }
 
 Status SendChat(const ContactMessage& m, const config::PersonConfig& p,
@@ -322,17 +251,17 @@ RenderedEmail RenderIncidentEmail(const ContactMessage& m) {
   if (!m.incident_url.empty()) t += Cat("Incident:    ", m.incident_url, "\n");
 
   std::string& h = e.html;
-  h += Cat("<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>", Html(e.subject),
+  h += Cat("<!DOCTYPE html>\n<html><head><meta charset=\"UTF-8\"><title>", HtmlEscape(e.subject),
            "</title></head>\n<body style=\"font-family: sans-serif\">\n");
-  h += Cat("<h2>Incident #", std::to_string(i.id), ": ", Html(i.title), "</h2>\n");
+  h += Cat("<h2>Incident #", std::to_string(i.id), ": ", HtmlEscape(i.title), "</h2>\n");
   if (!m.ack_url.empty()) {
-    h += Cat("<p><a href=\"", Html(m.ack_url),
+    h += Cat("<p><a href=\"", HtmlEscape(m.ack_url),
              "\" style=\"display:inline-block;padding:8px 16px;background:#1565c0;color:#fff;"
              "text-decoration:none;border-radius:4px\">Acknowledge</a></p>\n");
   }
   h += "<table>\n";
   auto row = [&h](std::string_view k, std::string_view v) {
-    h += Cat("<tr><th align=\"left\">", Html(k), "</th><td>", Html(v), "</td></tr>\n");
+    h += Cat("<tr><th align=\"left\">", HtmlEscape(k), "</th><td>", HtmlEscape(v), "</td></tr>\n");
   };
   row("State", state);
   row("Severity", severity);
@@ -342,19 +271,20 @@ RenderedEmail RenderIncidentEmail(const ContactMessage& m) {
   if (!i.assignee.empty()) row("Assignee", i.assignee);
   h += Cat("</table>\n<h3>Alerts (", alert_count, ")</h3>\n<ul>\n");
   for (const IncidentAlert& a : i.alerts) {
-    h += Cat("<li>[", a.firing ? "firing" : "resolved", "] <code>", Html(LabelsText(a.labels)),
-             "</code>");
+    h += Cat("<li>[", a.firing ? "firing" : "resolved", "] <code>",
+             HtmlEscape(LabelsText(a.labels)), "</code>");
     const std::string_view summary = Annotation(a, "summary");
-    if (!summary.empty()) h += Cat("<br>", Html(summary));
+    if (!summary.empty()) h += Cat("<br>", HtmlEscape(summary));
     h += "</li>\n";
   }
   h += "</ul>\n";
   if (!m.ack_url.empty()) {
-    h += Cat("<p>Acknowledge: <a href=\"", Html(m.ack_url), "\">", Html(m.ack_url), "</a></p>\n");
+    h += Cat("<p>Acknowledge: <a href=\"", HtmlEscape(m.ack_url), "\">", HtmlEscape(m.ack_url),
+             "</a></p>\n");
   }
   if (!m.incident_url.empty()) {
-    h += Cat("<p>Incident: <a href=\"", Html(m.incident_url), "\">", Html(m.incident_url),
-             "</a></p>\n");
+    h += Cat("<p>Incident: <a href=\"", HtmlEscape(m.incident_url), "\">",
+             HtmlEscape(m.incident_url), "</a></p>\n");
   }
   h += "</body></html>\n";
   return e;
@@ -484,7 +414,8 @@ std::vector<ContactResult> ConfiguredContactSender::Send(const ContactMessage& m
     results.push_back({"chat", person->chat, SendChat(message, *person, *o)});
   }
   if (!person->webhook.empty()) {
-    results.push_back({"webhook", RedactUrl(person->webhook), SendWebhook(message, *person, *o)});
+    results.push_back(
+        {"webhook", http::RedactUrl(person->webhook), SendWebhook(message, *person, *o)});
   }
   return results;
 }

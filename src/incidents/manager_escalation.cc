@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "incidents/internal/action_result.h"
 #include "incidents/internal/manager_impl.h"
 #include "metrics/registry.h"
 
@@ -281,27 +282,7 @@ void Manager::Impl::RunAction(const ConfigPtr& cfg, int64_t id, const std::strin
   } else {
     out = opts_.actions->Run(*a, **inc);
   }
-  std::string outcome;
-  std::string what;
-  if (out.dry_run) {
-    outcome = "dry_run";
-    what = std::string("dry run, would run ").append(out.description);
-  } else if (out.rate_limited) {
-    outcome = "rate_limited";
-    what = "skipped: rate limit reached";
-  } else if (out.timed_out) {
-    outcome = "timeout";
-    what = std::string("timed out: ").append(out.status.message());
-  } else if (out.ran && out.status.ok()) {
-    outcome = "ok";
-    what = "ok";
-  } else {
-    outcome = "error";
-    what = std::string("failed: ").append(out.status.message());
-  }
-  if (out.exit_code >= 0 && !out.dry_run) {
-    what.append(" (exit code ").append(std::to_string(out.exit_code)).append(")");
-  }
+  const std::string_view outcome = internal::ActionOutcomeLabel(out);
   nlohmann::json detail = {{"action", action},
                            {"trigger", TriggerText(unacknowledged)},
                            {"description", out.description},
@@ -310,8 +291,10 @@ void Manager::Impl::RunAction(const ConfigPtr& cfg, int64_t id, const std::strin
                            {"rate_limited", out.rate_limited},
                            {"timed_out", out.timed_out},
                            {"ok", out.status.ok() && out.ran},
-                           {"exit_code", out.exit_code},
                            {"output", out.output}};
+  if (out.kind == ActionKind::kHttp && out.http_status > 0) detail["http_status"] = out.http_status;
+  if (out.kind == ActionKind::kCommand && out.exit_code >= 0) detail["exit_code"] = out.exit_code;
+  if (out.kind == ActionKind::kCommand && out.term_signal != 0) detail["signal"] = out.term_signal;
   if (!out.status.ok()) detail["error"] = out.status.message();
   std::vector<Event> events;
   events.push_back(MakeEvent(EventKind::kActionRun, "system",
@@ -320,7 +303,7 @@ void Manager::Impl::RunAction(const ConfigPtr& cfg, int64_t id, const std::strin
                                  .append(" (on ")
                                  .append(TriggerText(unacknowledged))
                                  .append("): ")
-                                 .append(what),
+                                 .append(internal::ActionResultText(out, action)),
                              Dump(detail)));
   metrics_.actions_total.WithLabels({action, outcome}).Inc();
   if (Status s = store_->AppendEvents(id, events); !s.ok()) {

@@ -110,9 +110,8 @@ TEST_F(EscalationTest, ActionsRunOnOpenAndWhenStillUnacknowledged) {
               ElementsAre("action restart (on open): ok (exit code 0)"));
   // Two workers: the open actions of one incident run in any order.
   EXPECT_THAT(Messages(2, EventKind::kActionRun),
-              ::testing::UnorderedElementsAre(
-                  "action broken (on open): failed: exit status 3 (exit code 3)",
-                  "action restart (on open): ok (exit code 0)"));
+              ::testing::UnorderedElementsAre("action broken (on open): failed (exit code 3)",
+                                              "action restart (on open): ok (exit code 0)"));
   Advance(20 * kMinute);
   // Incident 2 was acknowledged: its pending trigger is gone.
   EXPECT_THAT(Messages(1, EventKind::kActionRun),
@@ -126,9 +125,45 @@ TEST_F(EscalationTest, ActionsRunOnOpenAndWhenStillUnacknowledged) {
   EXPECT_EQ(t[1].at_ms, kStart + 20 * kMinute);
   EXPECT_NE(t[1].detail_json.find(R"("output":"did page-manager")"), std::string::npos);
   EXPECT_TRUE(HasSample("osprey_incident_actions_total{action=\"restart\",outcome=\"ok\"} 2"));
-  EXPECT_TRUE(HasSample("osprey_incident_actions_total{action=\"broken\",outcome=\"error\"} 1"));
+  EXPECT_TRUE(HasSample("osprey_incident_actions_total{action=\"broken\",outcome=\"failed\"} 1"));
   Advance(60 * kMinute);
   EXPECT_EQ(actions_.runs().size(), 4u);
+}
+
+TEST_F(EscalationTest, ActionRemovedByAReloadIsAFailureOnTheTimelineAndInTheMetric) {
+  cfg_.escalation_policies[0].actions = {{.run = "page-manager",
+                                          .on = config::ActionTriggerConfig::On::kUnacknowledged,
+                                          .after = model::Duration::Minutes(20)}};
+  Open();
+  Flush({FiringAlert("A")});
+  // The reload drops the action while its trigger is pending.
+  cfg_.escalation_policies[0].actions.clear();
+  std::erase_if(cfg_.actions,
+                [](const config::ActionConfig& a) { return a.name == "page-manager"; });
+  ASSERT_TRUE(m_->ApplyConfig(cfg_, "http://osprey.test/").ok());
+  Advance(20 * kMinute);
+  EXPECT_TRUE(actions_.runs().empty());
+  // A pending trigger survives the reload (like a restart) and finds its action gone.
+  EXPECT_THAT(Messages(1, EventKind::kActionRun),
+              ElementsAre("action page-manager (on unacknowledged): failed: unknown action "
+                          "\"page-manager\""));
+  EXPECT_TRUE(
+      HasSample("osprey_incident_actions_total{action=\"page-manager\",outcome=\"failed\"} 1"));
+}
+
+TEST_F(EscalationTest, DryRunActionSaysWhatItWouldRun) {
+  cfg_.actions[0].dry_run = true;  // restart
+  cfg_.escalation_policies[0].actions = {
+      {.run = "restart", .on = config::ActionTriggerConfig::On::kOpen}};
+  Open();
+  Flush({FiringAlert("A")});
+  EXPECT_THAT(Messages(1, EventKind::kActionRun),
+              ElementsAre("action restart (on open): dry run, would run /usr/bin/restart"));
+  EXPECT_TRUE(HasSample("osprey_incident_actions_total{action=\"restart\",outcome=\"dry_run\"} 1"));
+  std::vector<Event> t = m_->Timeline(1).value();
+  std::erase_if(t, [](const Event& e) { return e.kind != EventKind::kActionRun; });
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].detail_json.find("exit_code"), std::string::npos) << t[0].detail_json;
 }
 
 TEST_F(EscalationTest, HangingActionDoesNotDelayNotifications) {

@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "config/incidents_config.h"
 #include "incidents/incident.h"
+#include "model/duration.h"
 
 namespace osprey::incidents {
 
@@ -59,15 +60,23 @@ class ContactSender {
   virtual std::vector<ContactResult> Send(const ContactMessage& message) = 0;
 };
 
+enum class ActionKind { kNone, kHttp, kCommand };
+
+// What one run of an action did. The manager words the timeline and picks the metric outcome
+// from these fields (see internal/action_result.h), so a runner fills them, not prose.
 struct ActionOutcome {
-  bool ran = false;  // false: skipped (rate limit, dry run) or failed to start
+  ActionKind kind = ActionKind::kNone;  // kNone: unknown action, or neither http nor command
+  bool ran = false;                     // false: skipped (rate limit, dry run) or failed to start
   bool dry_run = false;
   bool rate_limited = false;
   bool timed_out = false;
   Status status;            // OK when it ran and succeeded (exit 0 / HTTP 2xx)
-  int exit_code = -1;       // command: exit code; http: status code; -1 when none
+  int http_status = 0;      // http: the response's status code; 0 when none came
+  int exit_code = -1;       // command: its exit status when it exited; -1 otherwise
+  int term_signal = 0;      // command: the signal that ended it (timeout kills included); 0 none
+  model::Duration timeout;  // the action's timeout
   std::string output;       // stdout+stderr or response body, truncated to 4 KiB
-  std::string description;  // what ran: "POST https://..." or "/usr/bin/x --a"
+  std::string description;  // what runs: "POST https://..." or "/usr/bin/x --a" (dry runs too)
 };
 
 // Thread-safe. Run blocks until the action finished or was killed at its timeout.

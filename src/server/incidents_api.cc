@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "base/html.h"
 #include "base/strings.h"
 #include "http/response.h"
 
@@ -244,33 +245,6 @@ void HandleAction(http::Router& router, const IncidentsApiSource& source, const 
                   if (!incident.ok()) return Error(incident.status());
                   return Success(IncidentJson(*incident, source.external_url()));
                 });
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The acknowledgement page: a heading, one sentence, and a link to the incident when known.

@@ -442,7 +442,7 @@ TEST(StatusPageTest, ListsOpenIncidentsTouchingAProbeEscaped) {
   testing::FakeClock clock(kStart);
   incidents::Incident touching;
   touching.id = 7;
-  touching.title = "<script>alert(1)</script> homepage down";
+  touching.title = "<script>alert(1)</script> \"homepage\" isn't up";
   touching.severity = config::IncidentSeverity::kCritical;
   touching.opened_at_ms = kStart - kMinute;
   touching.alerts.push_back({.labels = model::Labels::FromStrings({"probe", "homepage"})});
@@ -466,7 +466,7 @@ TEST(StatusPageTest, ListsOpenIncidentsTouchingAProbeEscaped) {
   http::Response resp = router.Dispatch(req);
   ASSERT_EQ(resp.status, 200) << resp.body;
   EXPECT_NE(resp.body.find("Open incidents"), std::string::npos);
-  EXPECT_NE(resp.body.find("&lt;script&gt;alert(1)&lt;/script&gt; homepage down"),
+  EXPECT_NE(resp.body.find("&lt;script&gt;alert(1)&lt;/script&gt; &#34;homepage&#34; isn&#39;t up"),
             std::string::npos)
       << resp.body;
   EXPECT_EQ(resp.body.find("<script>"), std::string::npos);

@@ -126,8 +126,7 @@ class IncidentFlowTest : public ::testing::Test {
         clock_, incidents::ContactSenderOptions{.people = cfg_.incidents.people,
                                                 .notify = cfg_.incidents.notify,
                                                 .global = cfg_.global.alertmanager});
-    p_->actions =
-        std::make_unique<incidents::ConfiguredActionRunner>(clock_, &p_->registry, kExternalUrl);
+    p_->actions = std::make_unique<incidents::ConfiguredActionRunner>(clock_, kExternalUrl);
     auto links = incidents::HmacAckLinks::Open(dir_.Join("incidents.key"), 24 * 60 * kMin);
     ASSERT_TRUE(links.ok()) << links.status().ToString();
     p_->ack_links = std::move(links).value();

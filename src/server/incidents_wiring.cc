@@ -76,13 +76,13 @@ class IncidentsWiring::Forwarders {
   };
 
   explicit Forwarders(const IncidentsWiringOptions& o)
-      : contacts(*o.clock, {}), actions(*o.clock, o.registry) {}
+      : contacts(*o.clock, {}), actions(*o.clock) {}
 
   OnCall oncall;
   AckLinks ack_links;
   // Reconfigured in place: a send in flight keeps the settings it started with.
   incidents::ConfiguredContactSender contacts;
-  // One runner for the process: its rate-limit book and metrics outlive reloads; the
+  // One runner for the process: its rate-limit book outlives reloads; the
   // actions themselves come with each Run.
   incidents::ConfiguredActionRunner actions;
 };

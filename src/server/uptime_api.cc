@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/html.h"
 #include "base/strings.h"
 #include "http/response.h"
 #include "promql/engine.h"
@@ -36,29 +37,6 @@ Result<std::optional<double>> One(const promql::Engine& engine, storage::Queryab
   OSPREY_ASSIGN_OR_RETURN(promql::QueryResult r, engine.Instant(storage, query, t));
   if (r.vector.empty()) return std::optional<double>();
   return std::optional<double>(r.vector.front().v);
-}
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 std::string Percent(const std::optional<double>& v) {

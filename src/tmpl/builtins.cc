@@ -2,6 +2,7 @@
 // so that the parser accepts them; the executor evaluates them lazily (Go 1.18+).
 #include <cstdio>
 
+#include "base/html.h"
 #include "base/strings.h"
 #include "tmpl/funcs.h"
 #include "tmpl/internal/func_args.h"
@@ -175,35 +176,6 @@ std::string ArgsString(std::span<const Value> args) {
   return internal::Sprint(args);
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "&#34;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '\0':
-        out += "\xEF\xBF\xBD";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string JsEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -292,7 +264,7 @@ FuncMap BuiltinFuncs() {
   f.Add("gt", Ordered("gt", [](int c) { return c == 1; }));
   f.Add("ge", Ordered("ge", [](int c) { return c == 1 || c == 0; }));
   f.Add("html", [](std::span<const Value> args) -> Result<Value> {
-    return Value(HtmlEscape(ArgsString(args)));
+    return Value(HtmlEscape(ArgsString(args)));  // Go's HTMLEscapeString, NUL included
   });
   f.Add("js", [](std::span<const Value> args) -> Result<Value> {
     return Value(JsEscape(ArgsString(args)));

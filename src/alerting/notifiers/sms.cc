@@ -1,6 +1,8 @@
 // Osprey's generic HTTP SMS gateway (sms_configs): one request per phone number, its
 // parameters expanded from templates that see Alertmanager's data plus .To (the number) and
 // .Message (the expanded `message`), sent as a form, JSON, or a GET query string.
+#include "alerting/notifiers/sms.h"
+
 #include <map>
 #include <string>
 #include <utility>
@@ -17,9 +19,7 @@ namespace {
 class SmsNotifier final : public Notifier {
  public:
   SmsNotifier(config::SmsConfig c, const NotifierDeps& deps) : config_(std::move(c)), deps_(deps) {
-    if (config_.params.empty()) {
-      config_.params = {{"to", "{{ .To }}"}, {"message", "{{ .Message }}"}};
-    }
+    config_.params = SmsParamTemplates(config_);
   }
 
   NotifyResult Notify(const NotifyContext& ctx, std::span<const model::Alert> alerts) override {
@@ -34,24 +34,9 @@ class SmsNotifier final : public Notifier {
       std::map<std::string, std::string> params;
       for (const auto& kv : config_.params) params[kv.first] = render(kv.second);
 
-      http::ClientRequest req;
-      req.method = config_.method.empty() ? "POST" : config_.method;
-      req.url = config_.url;
-      req.timeout = deps_.timeout;
-      if (req.method == "GET") {
-        req.url += req.url.find('?') == std::string::npos ? '?' : '&';
-        req.url += FormEncode(params);
-      } else if (config_.content_type == config::SmsConfig::ContentType::kJson) {
-        GoJsonWriter w;
-        w.StringMap(params);
-        req.headers.emplace_back("Content-Type", "application/json");
-        req.body = w.Take();
-      } else {
-        req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-        req.body = FormEncode(params);
-      }
       NotifyResult r =
-          internal::SendHttp(integration(), config_.http_config, std::move(req), config_.url);
+          internal::SendHttp(integration(), config_.http_config,
+                             SmsGatewayRequest(config_, params, deps_.timeout), config_.url);
       if (!r.status.ok()) return r;
     }
     return {};
@@ -65,6 +50,33 @@ class SmsNotifier final : public Notifier {
 };
 
 }  // namespace
+
+std::map<std::string, std::string> SmsParamTemplates(const config::SmsConfig& c) {
+  if (!c.params.empty()) return c.params;
+  return {{"to", "{{ .To }}"}, {"message", "{{ .Message }}"}};
+}
+
+http::ClientRequest SmsGatewayRequest(const config::SmsConfig& c,
+                                      const std::map<std::string, std::string>& params,
+                                      std::chrono::milliseconds timeout) {
+  http::ClientRequest req;
+  req.method = c.method.empty() ? "POST" : c.method;
+  req.url = c.url;
+  req.timeout = timeout;
+  if (req.method == "GET") {
+    req.url += req.url.find('?') == std::string::npos ? '?' : '&';
+    req.url += FormEncode(params);
+  } else if (c.content_type == config::SmsConfig::ContentType::kJson) {
+    GoJsonWriter w;
+    w.StringMap(params);
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = w.Take();
+  } else {
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    req.body = FormEncode(params);
+  }
+  return req;
+}
 
 std::unique_ptr<Notifier> NewSmsNotifier(const config::SmsConfig& c, const NotifierDeps& deps) {
   return std::make_unique<SmsNotifier>(c, deps);

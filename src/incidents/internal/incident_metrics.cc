@@ -42,8 +42,8 @@ IncidentMetrics::IncidentMetrics(metrics::Registry& r)
           "Escalation notifications to people, by contact method and outcome (ok, error).",
           {"method", "outcome"})),
       actions_total(r.NewCounterFamily("osprey_incident_actions_total",
-                                       "Automated responses, by action and outcome (ok, error, "
-                                       "timeout, rate_limited, dry_run).",
+                                       "Automated responses run (or skipped), by action and "
+                                       "outcome (ok, failed, timeout, rate_limited, dry_run).",
                                        {"action", "outcome"})),
       ack_links_total(r.NewCounterFamily(
           "osprey_incident_ack_links_total",

@@ -110,8 +110,13 @@ class FakeActions final : public ActionRunner {
     out.ran = !a.dry_run;
     out.dry_run = a.dry_run;
     out.description = std::string("/usr/bin/").append(a.name);
-    out.exit_code = a.name == "broken" ? 3 : 0;
-    out.status = a.name == "broken" ? InternalError("exit status 3") : OkStatus();
+    out.kind = ActionKind::kCommand;
+    out.exit_code = a.dry_run ? -1 : a.name == "broken" ? 3 : 0;
+    out.status = a.name == "broken" && !a.dry_run
+                     ? Status(StatusCode::kAborted,
+                              "action broken: /usr/bin/broken exited with "
+                              "status 3")
+                     : OkStatus();
     out.output = std::string("did ").append(a.name);
     return out;
   }

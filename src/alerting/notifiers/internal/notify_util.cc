@@ -12,12 +12,6 @@
 #include "http/config_client_options.h"
 
 namespace osprey::alerting::notifiers::internal {
-namespace {
-
-constexpr size_t kMaxErrorBody = 256;
-
-}  // namespace
-
 std::string FieldRenderer::operator()(std::string_view text) {
   Result<std::string> r = deps_.templates->Render(text, dot_);
   if (r.ok()) return std::move(r).value();
@@ -30,46 +24,6 @@ Result<http::ClientOptions> ClientOptionsFromConfig(const config::HttpClientConf
   OSPREY_ASSIGN_OR_RETURN(http::ClientOptions o, http::ClientOptionsFromConfig(c));
   o.user_agent = "Osprey-Alerting";
   return o;
-}
-
-std::string RedactUrl(std::string_view url) {
-  std::string_view u = url.substr(0, url.find_first_of("?#"));
-  const size_t scheme = u.find("://");
-  if (scheme == std::string_view::npos) return std::string(u);
-  const size_t host_start = scheme + 3;
-  const size_t path = u.find('/', host_start);
-  const size_t at = u.substr(0, path).find('@', host_start);
-  std::string out(u.substr(0, host_start));
-  out.append(at == std::string_view::npos ? u.substr(host_start) : u.substr(at + 1));
-  return out;
-}
-
-NotifyResult ClassifyHttp(std::string_view integration, std::string_view url_for_errors,
-                          const Result<http::ClientResponse>& r) {
-  std::string prefix(integration);
-  prefix += ": ";
-  if (!r.ok()) {
-    // A URL or TLS file libcurl rejects will not get better by retrying.
-    const bool retry = r.status().code() != StatusCode::kInvalidArgument;
-    return {Status(r.status().code(), prefix + r.status().message()), retry};
-  }
-  const int code = r->status;
-  if (code / 100 == 2) return {OkStatus(), false};
-  std::string msg = prefix;
-  msg += "unexpected status code ";
-  msg += std::to_string(code);
-  msg += " from ";
-  msg += RedactUrl(url_for_errors);
-  std::string_view body = r->body;
-  if (!body.empty()) {
-    msg += ": ";
-    std::string excerpt;
-    AppendJsonEscaped(excerpt, body.substr(0, kMaxErrorBody));
-    msg += excerpt;
-    if (body.size() > kMaxErrorBody) msg += "...";
-  }
-  const bool retry = code == 429 || code / 100 == 5;
-  return {UnavailableError(std::move(msg)), retry};
 }
 
 namespace {
@@ -109,7 +63,10 @@ NotifyResult SendHttp(std::string_view integration, const config::HttpClientConf
   }
   request.max_body_bytes = 1 << 20;
   Result<http::ClientResponse> r = CachedClient(*options).Do(request);
-  return ClassifyHttp(integration, url_for_errors.empty() ? request.url : url_for_errors, r);
+  http::DeliveryOutcome o =
+      http::JudgeDelivery(integration, request.url,
+                          RedactUrl(url_for_errors.empty() ? request.url : url_for_errors), r);
+  return {std::move(o.status), o.retryable};
 }
 
 http::ClientRequest JsonRequest(std::string method, std::string url, std::string body,

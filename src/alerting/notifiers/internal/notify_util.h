@@ -13,6 +13,7 @@
 #include "base/status.h"
 #include "config/http_client_config.h"
 #include "http/client.h"
+#include "http/delivery.h"
 #include "tmpl/template.h"
 
 namespace osprey::alerting::notifiers::internal {
@@ -40,14 +41,10 @@ using config::ReadSecret;
 // http::ClientOptionsFromConfig with Osprey's alerting User-Agent.
 Result<http::ClientOptions> ClientOptionsFromConfig(const config::HttpClientConfig& c);
 
-// What the notification pipeline makes of an HTTP outcome: 2xx ok; 429 and 5xx retryable;
-// other statuses not; network errors and timeouts retryable; a URL libcurl rejects is not.
-// Errors read `<integration>: unexpected status code 400 from <url>: <first 256 bytes>`.
-NotifyResult ClassifyHttp(std::string_view integration, std::string_view url_for_errors,
-                          const Result<http::ClientResponse>& r);
-
-// One request with a fresh client built from `http_config` (notifications are rare; a client
-// per call keeps notifiers thread-safe without a pool).
+// One request with a client built from `http_config`, judged by http::JudgeDelivery: 2xx ok;
+// 429 and 5xx retryable; other statuses not; network errors and timeouts retryable; a URL
+// libcurl rejects is not. Errors read `<integration>: unexpected status code 400 from <url>:
+// <first 256 bytes>` and show URLs only redacted (`url_for_errors`, else the request's).
 NotifyResult SendHttp(std::string_view integration, const config::HttpClientConfig& http_config,
                       http::ClientRequest request, std::string_view url_for_errors = {});
 
@@ -64,6 +61,6 @@ std::string TruncateRunes(std::string_view s, size_t max_runes);
 
 // "scheme://host/..." with any user info and the query removed, for error messages (URLs
 // may carry tokens).
-std::string RedactUrl(std::string_view url);
+using http::RedactUrl;
 
 }  // namespace osprey::alerting::notifiers::internal
