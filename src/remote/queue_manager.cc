@@ -24,12 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The key just before the record starting at `offset` of `segment`.
-SampleKey KeyBefore(int segment, uint64_t offset) {
-  if (offset == 0) return SampleKey{segment - 1, UINT64_MAX, SampleKey::kWholeRecord};
-  return SampleKey{segment, offset - 1, SampleKey::kWholeRecord};
-}
-
 bool Retryable(const Result<http::ClientResponse>& r, bool retry_on_429) {
   if (!r.ok()) {
     return r.status().code() == StatusCode::kUnavailable ||
@@ -85,6 +79,7 @@ Result<std::unique_ptr<QueueManager>> QueueManager::Start(FileSystem& fs, QueueO
   }
   q->resume_.assign(static_cast<size_t>(shard_count), kBeforeWal);
   bool at_end = true;
+  bool save_now = false;
   if (saved.ok()) {
     at_end = false;
     if (saved->shards.size() == q->resume_.size()) {
@@ -94,6 +89,12 @@ Result<std::unique_ptr<QueueManager>> QueueManager::Start(FileSystem& fs, QueueO
       // samples after it may be sent twice.
       q->resume_.assign(q->resume_.size(), saved->Min());
     }
+  } else if (q->options_.start_after.has_value()) {
+    // New, with a start given (RemoteStorage: where the WAL was when storage opened): as if
+    // that had been saved. Saved at once, so a crash before the first send keeps it.
+    at_end = false;
+    save_now = true;
+    q->resume_.assign(q->resume_.size(), *q->options_.start_after);
   }
   for (int i = 0; i < shard_count; ++i) {
     q->shards_.push_back(std::make_unique<Shard>());
@@ -103,6 +104,10 @@ Result<std::unique_ptr<QueueManager>> QueueManager::Start(FileSystem& fs, QueueO
   const SampleKey start =
       at_end ? SampleKey{INT32_MAX, 0, 0} : *std::min_element(q->resume_.begin(), q->resume_.end());
   q->tailer_.Start(start);
+  if (save_now) {
+    q->dirty_ = true;
+    q->MaybeSavePosition(true);
+  }
   if (at_end) {
     // Series only up to the end of what is there now; then save that as the position, so
     // a crash before the first send does not skip what comes next.

@@ -10,9 +10,10 @@
 // acknowledged; wal_position.h) is saved under options.state_dir at most every
 // position_save_interval and at Stop(), so after a restart the queue resumes where it was;
 // after a crash it may resend up to that interval's samples (receivers ignore identical
-// duplicates). A new queue (no saved position) starts at the end of the WAL, as Prometheus
-// does. Retries: 5xx, network errors and (with retry_on_http_429) 429 are retried with
-// exponential backoff forever; other 4xx drop the batch (samples_failed_total).
+// duplicates). A new queue (no saved position) starts after options.start_after when set,
+// else at the end of the WAL as it is when the queue starts, as Prometheus does. Retries: 5xx,
+// network errors and (with retry_on_http_429) 429 are retried with exponential backoff forever;
+// other 4xx drop the batch (samples_failed_total).
 //
 // Backlog cap: while the remote is down the WAL segments not yet sent are kept (the head's
 // truncation asks MinSegmentNeeded()). When the closed segments not yet read exceed
@@ -64,6 +65,9 @@ struct QueueOptions {
   // The WAL to read, and its current segment (Wal::Segments().second).
   std::string wal_dir;
   std::function<int()> current_segment;
+  // Without a saved position: send the samples after this key (and save it as the position
+  // at once). Unset: start at the end of the WAL as it is when Start() reads it.
+  std::optional<SampleKey> start_after;
   uint64_t max_backlog_bytes = uint64_t{1} << 30;
   // How often the reader looks for new WAL records.
   std::chrono::milliseconds poll_interval{200};

@@ -139,6 +139,33 @@ TEST_F(QueueManagerTest, NewQueueStartsAtTheEndOfTheWal) {
   EXPECT_EQ(accepted[0].second.t, 2000);
 }
 
+TEST_F(QueueManagerTest, NewQueueWithStartAfterSendsWhatFollowsItUnlessAPositionWasSaved) {
+  LogSeries(1, kUp);
+  LogSamples({1}, 1000, 1);
+  auto next = wal_->NextSegment();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  LogSamples({1}, 2000, 2);  // after the mark, before the queue starts
+  QueueOptions o = Options();
+  o.start_after = KeyBefore(*next, 0);
+  {
+    auto q = StartQueue(o);
+    // Saved at once: a crash now would not lose the samples after the mark.
+    EXPECT_TRUE(ReadPositionFile(fs_, o.state_dir).ok());
+    LogSamples({1}, 3000, 3);
+    ASSERT_TRUE(receiver_.WaitForAccepted(2));
+    q->Stop(std::chrono::seconds(5));
+  }
+  // A saved position wins over start_after.
+  LogSamples({1}, 4000, 4);
+  o.start_after = kBeforeWal;
+  auto q = StartQueue(o);
+  ASSERT_TRUE(receiver_.WaitForAccepted(3));
+  q->Stop(std::chrono::seconds(5));
+  std::vector<int64_t> times;
+  for (const auto& [labels, sample] : receiver_.Accepted()) times.push_back(sample.t);
+  EXPECT_EQ(times, (std::vector<int64_t>{2000, 3000, 4000}));
+}
+
 TEST_F(QueueManagerTest, RetriesServerErrorsWithBackoffUntilAccepted) {
   receiver_.Script({500, 503, 500});
   auto q = StartQueue(Options());

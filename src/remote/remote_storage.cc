@@ -9,7 +9,12 @@ namespace osprey::remote {
 
 RemoteStorage::RemoteStorage(FileSystem& fs, RemoteStorageOptions options,
                              metrics::Registry& registry, Logger logger)
-    : fs_(fs), options_(std::move(options)), logger_(std::move(logger)), families_(registry) {}
+    : fs_(fs),
+      options_(std::move(options)),
+      logger_(std::move(logger)),
+      families_(registry),
+      startup_mark_(options_.current_segment ? KeyBefore(options_.current_segment(), 0)
+                                             : kBeforeWal) {}
 
 RemoteStorage::~RemoteStorage() { Close(std::chrono::milliseconds(0)); }
 
@@ -61,6 +66,7 @@ Status RemoteStorage::ApplyConfig(const std::vector<config::RemoteWriteConfig>& 
     o.poll_interval = options_.poll_interval;
     o.position_save_interval = options_.position_save_interval;
     o.user_agent = options_.user_agent;
+    if (!applied_) o.start_after = startup_mark_;
     Result<std::unique_ptr<QueueManager>> q = QueueManager::Start(
         fs_, std::move(o), families_,
         logger_.With({{"component", "remote"},
@@ -73,6 +79,7 @@ Status RemoteStorage::ApplyConfig(const std::vector<config::RemoteWriteConfig>& 
     }
     queues_.emplace(hash, std::move(q).value());
   }
+  applied_ = true;
   return first_error;
 }
 

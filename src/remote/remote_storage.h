@@ -13,6 +13,12 @@
 // <state_dir>/<hash>/ keeps the position, so a queue whose other settings change restarts
 // where it stopped, and one removed and added back later resumes too (if the WAL still has
 // the segments).
+//
+// Start-up: construct it right after the WAL is opened (replayed), before anything can be
+// ingested. The queues of the first ApplyConfig that have no saved position send every
+// sample written since then, so nothing ingested between the HTTP listener (or the first
+// scrape) and the queues' start is missed. Queues added by a later reload start at the end
+// of the WAL as it is then, as Prometheus's do.
 #pragma once
 
 #include <chrono>
@@ -51,7 +57,8 @@ struct RemoteStorageOptions {
 // Thread-safe.
 class RemoteStorage {
  public:
-  // Registers the osprey_remote_storage_* metrics in `registry` (one per registry).
+  // Registers the osprey_remote_storage_* metrics in `registry` (one per registry), and
+  // notes where the WAL is (options.current_segment) for the first ApplyConfig's new queues.
   RemoteStorage(FileSystem& fs, RemoteStorageOptions options, metrics::Registry& registry,
                 Logger logger);
   // Close(0).
@@ -62,8 +69,9 @@ class RemoteStorage {
   // Makes the running queues match `configs`: entries equal to a running queue's (and the
   // same external labels) keep running untouched; changed ones are stopped (flushing for up
   // to restart_flush_deadline) and started again from their saved position; removed ones
-  // are stopped; new ones start. Returns the first error (a queue that cannot start, a
-  // duplicate url and name); the other entries are still applied.
+  // are stopped; new ones start (without a saved position: on the first call, from where
+  // the WAL was at construction; later, at the end of the WAL). Returns the first error (a queue
+  // that cannot start, a duplicate url and name); the other entries are still applied.
   Status ApplyConfig(const std::vector<config::RemoteWriteConfig>& configs,
                      const std::map<std::string, std::string>& external_labels)
       OSPREY_EXCLUDES(mu_);
@@ -84,10 +92,15 @@ class RemoteStorage {
   const RemoteStorageOptions options_;
   const Logger logger_;
   RemoteMetricFamilies families_;
+  // Before the first record of the segment current at construction: Wal::Open starts a new
+  // segment, so this is before everything ingested since the storage opened (and at worst
+  // before a little more, sent again: never less).
+  const SampleKey startup_mark_;
 
   mutable Mutex mu_;
   std::map<std::string, std::unique_ptr<QueueManager>> queues_ OSPREY_GUARDED_BY(mu_);
   bool closed_ OSPREY_GUARDED_BY(mu_) = false;
+  bool applied_ OSPREY_GUARDED_BY(mu_) = false;  // ApplyConfig ran: startup_mark_ is used up
 };
 
 }  // namespace osprey::remote

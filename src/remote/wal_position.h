@@ -28,6 +28,13 @@ struct SampleKey {
 // The key before every sample: nothing sent yet.
 inline constexpr SampleKey kBeforeWal{-1, 0, 0};
 
+// The key just before the record starting at `offset` of `segment`: the records before that
+// point are at or below it, the ones from there on above it.
+inline SampleKey KeyBefore(int segment, uint64_t offset) {
+  if (offset == 0) return SampleKey{segment - 1, UINT64_MAX, SampleKey::kWholeRecord};
+  return SampleKey{segment, offset - 1, SampleKey::kWholeRecord};
+}
+
 // Per shard, the last sample sent (or known not to need sending). Shard i owns the series
 // whose ref % shards.size() == i, so after a restart with the same shard count, a sample is
 // sent again exactly when its key is above its shard's entry.

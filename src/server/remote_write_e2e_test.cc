@@ -174,6 +174,8 @@ TEST_F(RemoteWriteE2eTest, PrometheusReceivesEverythingThroughOutagesAndRestarts
   StartPrometheus();
   auto osprey = OspreyProcess::Start({.config_yaml = OspreyConfig()});
   ASSERT_TRUE(osprey.ok()) << osprey.status().ToString();
+  // Written as soon as Osprey listens, which may be before its remote_write queues start
+  // (it is not /-/ready yet): sent all the same.
   WriteIntoOsprey((*osprey)->port(), 40);
   ExpectPrometheusMatchesOsprey((*osprey)->port());
 
