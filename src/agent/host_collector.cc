@@ -27,11 +27,36 @@ HostCollector::HostCollector(HostCollectorOptions options)
 HostCollector::~HostCollector() = default;
 
 std::vector<std::string> HostCollector::DefaultCollectors() {
-  return {"arp",          "conntrack",  "cpu",    "cpufreq",    "diskstats", "entropy",
-          "filefd",       "filesystem", "hwmon",  "interrupts", "loadavg",   "meminfo",
-          "namedprocess", "netclass",   "netdev", "netstat",    "pressure",  "schedstat",
-          "sockstat",     "softnet",    "stat",   "tcpstat",    "textfile",  "time",
-          "timex",        "udp_queues", "uname",  "vmstat"};
+  return {"arp",
+          "conntrack",
+          "cpu",
+          "cpufreq",
+          "diskstats",
+          "entropy",
+          "filefd",
+          "filesystem",
+          "hwmon",
+          "interrupts",
+          "loadavg",
+          "meminfo",
+          "namedprocess",
+          "netclass",
+          "netdev",
+          "netstat",
+          "powersupplyclass",
+          "pressure",
+          "schedstat",
+          "sockstat",
+          "softnet",
+          "stat",
+          "tcpstat",
+          "textfile",
+          "thermal_zone",
+          "time",
+          "timex",
+          "udp_queues",
+          "uname",
+          "vmstat"};
 }
 
 Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
@@ -42,9 +67,10 @@ Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
                                       .append("\"; known: arp, conntrack, cpu, cpufreq, "
                                               "diskstats, entropy, filefd, filesystem, hwmon, "
                                               "interrupts, loadavg, meminfo, namedprocess, "
-                                              "netclass, netdev, netstat, pressure, processes, "
-                                              "schedstat, sockstat, softnet, stat, tcpstat, "
-                                              "textfile, time, timex, udp_queues, uname, vmstat"));
+                                              "netclass, netdev, netstat, powersupplyclass, "
+                                              "pressure, processes, schedstat, sockstat, "
+                                              "softnet, stat, tcpstat, textfile, thermal_zone, "
+                                              "time, timex, udp_queues, uname, vmstat"));
     }
   }
   const std::pair<const char*, const std::string*> regexes[] = {
@@ -53,6 +79,7 @@ Status HostCollector::ValidateOptions(const HostCollectorOptions& options) {
       {"netdev_device_exclude", &options.netdev_device_exclude},
       {"diskstats_device_exclude", &options.diskstats_device_exclude},
       {"netstat_fields", &options.netstat_fields},
+      {"powersupply_ignored_supplies", &options.powersupply_ignored_supplies},
   };
   for (const auto& entry : regexes) {
     internal::CachedRegex re(*entry.second);

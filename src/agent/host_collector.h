@@ -48,6 +48,9 @@ struct HostCollectorOptions {
       "OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|"
       "InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|"
       "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+  // powersupplyclass: supplies whose name matches are not exported (node_exporter's
+  // --collector.powersupply.ignored-supplies).
+  std::string powersupply_ignored_supplies = "^$";
   // Per-process collector: groups kept (the top N by CPU and the top N by memory).
   int process_top_n = 10;
   // textfile collector: node_exporter's --collector.textfile.directory (a directory or a
@@ -76,9 +79,9 @@ class HostCollector {
   void Collect(std::string& out);
 
   // arp, conntrack, cpu, cpufreq, diskstats, entropy, filefd, filesystem, hwmon, interrupts,
-  // loadavg, meminfo, namedprocess, netclass, netdev, netstat, pressure, schedstat, sockstat,
-  // softnet, stat, tcpstat, textfile, time, timex, udp_queues, uname, vmstat. Not `processes`
-  // (one file per thread: opt in by listing it).
+  // loadavg, meminfo, namedprocess, netclass, netdev, netstat, powersupplyclass, pressure,
+  // schedstat, sockstat, softnet, stat, tcpstat, textfile, thermal_zone, time, timex,
+  // udp_queues, uname, vmstat. Not `processes` (one file per thread: opt in by listing it).
   static std::vector<std::string> DefaultCollectors();
   // kInvalidArgument naming the option when a regex does not compile, a collector name is
   // unknown or process_top_n < 1.

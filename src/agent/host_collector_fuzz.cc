@@ -6,7 +6,9 @@
 // scaling_cur_freq of a temporary sysfs, then net/udp, net/udp6, interrupts,
 // sys/kernel/{pid_max,threads-max}, 8/stat, 8/task/9/stat, two textfiles (textfile/a.prom,
 // textfile/b.prom), raw bytes for the sock_diag dump parser, and class/hwmon/hwmon0/
-// {temp1_label,in0_input}; every collector but tcpstat
+// {temp1_label,in0_input}, class/thermal/{thermal_zone0/{type,policy,temp},
+// cooling_device0/{type,cur_state,max_state}} and class/power_supply/BAT0/{capacity,
+// model_name,voltage_now}; every collector but tcpstat
 // (which reads the live kernel; its parser gets the raw bytes) then runs over it, plus
 // processes. The output must always be valid text exposition (no crash, no duplicate series).
 #include <cstddef>
@@ -36,7 +38,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       "net/udp", "net/udp6", "interrupts", "sys/kernel/pid_max", "sys/kernel/threads-max", "8/stat",
       "8/task/9/stat", "!a.prom", "!b.prom", "%sock_diag",
       // hwmon's label and voltage files.
-      "@class/hwmon/hwmon0/temp1_label", "@class/hwmon/hwmon0/in0_input"};
+      "@class/hwmon/hwmon0/temp1_label", "@class/hwmon/hwmon0/in0_input",
+      // thermal_zone and powersupplyclass.
+      "@class/thermal/thermal_zone0/type", "@class/thermal/thermal_zone0/policy",
+      "@class/thermal/thermal_zone0/temp", "@class/thermal/cooling_device0/type",
+      "@class/thermal/cooling_device0/cur_state", "@class/thermal/cooling_device0/max_state",
+      "@class/power_supply/BAT0/capacity", "@class/power_supply/BAT0/model_name",
+      "@class/power_supply/BAT0/voltage_now"};
   osprey::testing::TempDir dir;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   for (std::string_view file : kFiles) {

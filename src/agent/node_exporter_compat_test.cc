@@ -98,6 +98,19 @@ TEST(NodeExporterCompatTest, SharedMetricsAgree) {
         << metric;
   }
 
+  // thermal_zone and powersupplyclass (default in both): the same success and the same
+  // series on this host (none on the dev VM; fixtures: thermal_power_test.cc).
+  for (std::string_view c : {"thermal_zone", "powersupplyclass"}) {
+    std::string key =
+        std::string("node_scrape_collector_success{collector=\"").append(c).append("\"}");
+    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key;
+  }
+  for (std::string_view metric :
+       {"node_thermal_zone_temp", "node_cooling_device_cur_state", "node_cooling_device_max_state",
+        "node_power_supply_info", "node_power_supply_online", "node_power_supply_capacity"}) {
+    EXPECT_EQ(Keys(ours.Family(metric)), Keys(theirs.Family(metric))) << metric;
+  }
+
   EXPECT_EQ(ours.samples.at("node_memory_MemTotal_bytes"),
             theirs.samples.at("node_memory_MemTotal_bytes"));
   EXPECT_NEAR(ours.samples.at("node_boot_time_seconds"),

@@ -34,7 +34,8 @@ Collectors::Collectors(HostCollectorOptions options)
       fstype_exclude_(options_.filesystem_fs_types_exclude),
       netdev_exclude_(options_.netdev_device_exclude),
       disk_exclude_(options_.diskstats_device_exclude),
-      netstat_fields_(options_.netstat_fields) {}
+      netstat_fields_(options_.netstat_fields),
+      power_supply_ignored_(options_.powersupply_ignored_supplies) {}
 
 Collectors::~Collectors() {
   if (netlink_fd_ >= 0) ::close(netlink_fd_);
@@ -58,6 +59,7 @@ Collectors::Method Collectors::Find(std::string_view name) {
       {"netclass", &Collectors::CollectNetclass},
       {"netdev", &Collectors::CollectNetdev},
       {"netstat", &Collectors::CollectNetstat},
+      {"powersupplyclass", &Collectors::CollectPowerSupplyClass},
       {"pressure", &Collectors::CollectPressure},
       {"processes", &Collectors::CollectProcesses},
       {"schedstat", &Collectors::CollectSchedstat},
@@ -66,6 +68,7 @@ Collectors::Method Collectors::Find(std::string_view name) {
       {"stat", &Collectors::CollectStat},
       {"tcpstat", &Collectors::CollectTcpstat},
       {"textfile", &Collectors::CollectTextfile},
+      {"thermal_zone", &Collectors::CollectThermalZone},
       {"time", &Collectors::CollectTime},
       {"timex", &Collectors::CollectTimex},
       {"udp_queues", &Collectors::CollectUdpQueues},

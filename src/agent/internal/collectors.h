@@ -6,7 +6,8 @@
 // hwmon_collector.cc, process_collector.cc, net_class_collector.cc (netclass),
 // sockstat_collector.cc (sockstat, softnet), timex_collector.cc, misc_collectors.cc (arp,
 // conntrack, cpufreq, schedstat), textfile_collector.cc, socket_queue_collectors.cc
-// (udp_queues, tcpstat), interrupts_collector.cc, processes_collector.cc.
+// (udp_queues, tcpstat), interrupts_collector.cc, processes_collector.cc,
+// thermal_collectors.cc (thermal_zone), power_supply_collector.cc (powersupplyclass).
 #pragma once
 
 #include <sys/timex.h>
@@ -98,6 +99,8 @@ class Collectors {
   Status CollectTcpstat(TextWriter& w);
   Status CollectInterrupts(TextWriter& w);
   Status CollectProcesses(TextWriter& w);
+  Status CollectThermalZone(TextWriter& w);
+  Status CollectPowerSupplyClass(TextWriter& w);
 
   // Where this collection's output starts in the writer's string (the textfile collector
   // reads the family names written before it).
@@ -154,6 +157,7 @@ class Collectors {
   std::string path_;
   std::string name_;  // scratch for metric names
   CachedRegex mount_exclude_, fstype_exclude_, netdev_exclude_, disk_exclude_, netstat_fields_;
+  CachedRegex power_supply_ignored_;
   std::vector<DiskRow> disks_;
   std::vector<NetRow> nets_;
   std::vector<Mount> mounts_;
@@ -178,6 +182,11 @@ bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err);
 // True for the errno values node_exporter treats as "attribute absent" (ENOENT, EACCES,
 // EPERM, EINVAL, EOPNOTSUPP; e.g. `speed` of a down link): the attribute is skipped.
 bool IsAbsentAttribute(int err);
+// procfs's SysReadFile: one read of at most 128 bytes, whitespace trimmed. False with `err`
+// set on failure; `open_failed` tells open errors from read errors.
+bool ReadSysFile(const std::string& path, std::string& value, int& err, bool& open_failed);
+// Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits.
+bool ParseGoInt10(std::string_view s, int64_t& value);
 // Go's strconv.ParseInt(s, 0, 64): optional sign, then 0x/0o/0b/leading-0 prefixes.
 bool ParseGoInt(std::string_view s, int64_t& value);
 // Sorted names in `dir` (no "." entries); `skip_regular` drops regular files. False with
