@@ -70,19 +70,35 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+size_t AppendUtf8SequenceOrReplacement(std::string& out, std::string_view s, size_t i) {
+  const size_t len = Utf8SequenceLength(s, i);
+  if (len == 0) {
+    out += "\xEF\xBF\xBD";  // U+FFFD
+    return 1;
+  }
+  out.append(s.substr(i, len));
+  return len;
+}
+
+void AppendValidUtf8(std::string& out, std::string_view s) {
+  for (size_t i = 0; i < s.size();) i += AppendUtf8SequenceOrReplacement(out, s, i);
+}
+
+std::string StrJoin(std::span<const std::string> parts, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   out.reserve(out.size() + s.size());
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t len = Utf8SequenceLength(s, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD
-        ++i;
-      } else {
-        out.append(s.substr(i, len));
-        i += len;
-      }
+      i += AppendUtf8SequenceOrReplacement(out, s, i);
       continue;
     }
     if (const char* escape = CommonEscape(c)) {

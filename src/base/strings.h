@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,15 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 
 // True when all of `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
+
+// Appends `s` with each byte that is not part of valid UTF-8 replaced by U+FFFD.
+void AppendValidUtf8(std::string& out, std::string_view s);
+// One step of AppendValidUtf8: appends the valid UTF-8 sequence starting at s[i], or U+FFFD when
+// none does, and returns how many bytes of `s` that used (at least 1). Requires: i < s.size().
+size_t AppendUtf8SequenceOrReplacement(std::string& out, std::string_view s, size_t i);
+
+// `parts` with `separator` between each two: StrJoin({"a", "b"}, ", ") == "a, b".
+std::string StrJoin(std::span<const std::string> parts, std::string_view separator);
 
 // "2026-11-21T14:46:10.123Z" for milliseconds since the Unix epoch (UTC). Requires: ms >= 0.
 std::string FormatRfc3339Millis(int64_t ms);

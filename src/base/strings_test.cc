@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace osprey {
 namespace {
@@ -29,6 +30,25 @@ TEST(Utf8Test, IsValidUtf8ChecksTheWholeString) {
   EXPECT_FALSE(IsValidUtf8("caf\xc3"));
   EXPECT_FALSE(IsValidUtf8("ok\xffok"));
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));
+}
+
+TEST(Utf8Test, AppendValidUtf8ReplacesEachInvalidByte) {
+  std::string out = "x";
+  AppendValidUtf8(out, "caf\xc3\xa9 \xff\xe2\x82 \"\n");
+  EXPECT_EQ(out, "xcaf\xc3\xa9 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \"\n");
+}
+
+TEST(Utf8Test, AppendUtf8SequenceOrReplacementReportsBytesUsed) {
+  std::string out;
+  EXPECT_EQ(AppendUtf8SequenceOrReplacement(out, "a\xe2\x82\xac", 1), 3u);
+  EXPECT_EQ(AppendUtf8SequenceOrReplacement(out, "\xe2\x82", 0), 1u);
+  EXPECT_EQ(out, "\xe2\x82\xac\xEF\xBF\xBD");
+}
+
+TEST(StrJoinTest, PutsTheSeparatorBetweenParts) {
+  EXPECT_EQ(StrJoin(std::vector<std::string>{}, ", "), "");
+  EXPECT_EQ(StrJoin(std::vector<std::string>{"a"}, ", "), "a");
+  EXPECT_EQ(StrJoin(std::vector<std::string>{"a", "", "c"}, ","), "a,,c");
 }
 
 TEST(JsonEscapeTest, EscapesQuotesBackslashesAndControlCharacters) {

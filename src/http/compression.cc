@@ -79,12 +79,6 @@ bool LooksLikeZlibHeader(std::string_view data) {
   return (cmf & 0x0F) == 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 == 0;
 }
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 Result<std::string> DecodeOne(std::string_view encoding, std::string_view data, size_t max_size) {
   if (encoding.empty() || EqualsIgnoreCase(encoding, "identity")) {
     if (data.size() > max_size) {
@@ -155,7 +149,7 @@ Result<std::string> Decompress(std::string_view encoding, std::string_view data,
   std::vector<std::string_view> codings;
   while (true) {
     size_t comma = encoding.find(',');
-    codings.push_back(TrimSpaces(encoding.substr(0, comma)));
+    codings.push_back(TrimOptionalWhitespace(encoding.substr(0, comma)));
     if (comma == std::string_view::npos) break;
     encoding.remove_prefix(comma + 1);
   }

@@ -49,6 +49,9 @@ struct Request {
 // ASCII case-insensitive equality, for header names and tokens.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace, OWS).
+std::string_view TrimOptionalWhitespace(std::string_view s);
+
 // Decodes %XX escapes; with `plus_is_space`, also "+" as " " (query strings and forms).
 // kInvalidArgument on a malformed escape.
 Result<std::string> PercentDecode(std::string_view s, bool plus_is_space);

@@ -25,6 +25,13 @@ TEST(RequestTest, HeaderLookupIgnoresCase) {
   EXPECT_EQ(r.Header("Missing"), std::nullopt);
 }
 
+TEST(RequestTest, TrimOptionalWhitespaceDropsSpacesAndTabsOnly) {
+  EXPECT_EQ(TrimOptionalWhitespace(" \t gzip \t"), "gzip");
+  EXPECT_EQ(TrimOptionalWhitespace("a b"), "a b");
+  EXPECT_EQ(TrimOptionalWhitespace("\r\nx\n"), "\r\nx\n");
+  EXPECT_EQ(TrimOptionalWhitespace(" \t "), "");
+}
+
 TEST(RequestTest, ParamPrefersFormBodyThenQuery) {
   Request r;
   r.query = {{"query", "up"}, {"match[]", "a"}, {"start", "1"}};

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "http/basic_auth.h"
 #include "http/internal/authenticator.h"
 #include "http/server.h"
 #include "http/server_test_util.h"
@@ -128,17 +129,26 @@ TEST(AuthenticatorTest, OpenPathEndingInStarOpensEveryPathBelowIt) {
   EXPECT_TRUE((*auth)->Allows("/-/healthy", std::nullopt));
 }
 
-TEST(AuthenticatorTest, Base64DecodeRejectsMalformedInput) {
-  using internal::Base64Decode;
-  EXPECT_EQ(Base64Decode("YWxpY2U6cHc="), "alice:pw");
-  EXPECT_EQ(Base64Decode("YWI="), "ab");
-  EXPECT_EQ(Base64Decode("YQ=="), "a");
-  EXPECT_EQ(Base64Decode(""), "");
-  EXPECT_EQ(Base64Decode("YQ="), std::nullopt);
-  EXPECT_EQ(Base64Decode("Y=Q="), std::nullopt);
-  EXPECT_EQ(Base64Decode("YQ=a"), std::nullopt);
-  EXPECT_EQ(Base64Decode("===="), std::nullopt);
-  EXPECT_EQ(Base64Decode("YW-h"), std::nullopt);
+TEST(BasicAuthTest, ParsesBasicCredentialsAndRejectsMalformedOnes) {
+  std::optional<BasicCredentials> c = ParseBasicAuthorization("Basic YWxpY2U6cHc=");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->user, "alice");
+  EXPECT_EQ(c->password, "pw");
+  c = ParseBasicAuthorization(" basic   YWxpY2U6YTpi \t");  // "alice:a:b"
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->user, "alice");
+  EXPECT_EQ(c->password, "a:b");
+  c = ParseBasicAuthorization("Basic Ojo=");  // "::"
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->user, "");
+  EXPECT_EQ(c->password, ":");
+  EXPECT_FALSE(ParseBasicAuthorization("Basic YWxpY2U=").has_value());      // no ':'
+  EXPECT_FALSE(ParseBasicAuthorization("Basic YWxpY2U6cHc").has_value());   // padding missing
+  EXPECT_FALSE(ParseBasicAuthorization("Basic Y=xpY2U6cHc=").has_value());  // '=' inside
+  EXPECT_FALSE(ParseBasicAuthorization("Basic YWxp-2U6cHc=").has_value());  // URL alphabet
+  EXPECT_FALSE(ParseBasicAuthorization("Bearer YWxpY2U6cHc=").has_value());
+  EXPECT_FALSE(ParseBasicAuthorization("BasicYWxpY2U6cHc=").has_value());
+  EXPECT_FALSE(ParseBasicAuthorization("").has_value());
 }
 
 // Certificates for a TLS server, a CA and a client certificate it signed.

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <utility>
 
+#include "base/base64.h"
 #include "base/check.h"
 #include "base/strings.h"
 
@@ -26,17 +27,8 @@ constexpr size_t kNonceBytes = 16;
 constexpr size_t kMacBytes = 32;
 // version + id + expiry + nonce + person length
 constexpr size_t kFixedPayloadBytes = 1 + 8 + 8 + kNonceBytes + 2;
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-int DecodeChar(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
-
+// base64url without padding, canonical: each token has exactly one spelling.
+constexpr Base64Encoding kAckBase64{.url_safe = true, .padded = false, .strict = true};
 void PutInt64(std::string& out, int64_t v) {
   const auto u = static_cast<uint64_t>(v);
   for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((u >> shift) & 0xFF);
@@ -156,61 +148,10 @@ Result<bool> WriteNewKeyFile(const std::string& path) {
 
 }  // namespace
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) |
-                       (static_cast<uint8_t>(bytes[i + 1]) << 8) |
-                       static_cast<uint8_t>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  const size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-  } else if (rest == 2) {
-    const uint32_t v =
-        (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
-}
+std::string Base64UrlEncode(std::string_view bytes) { return Base64Encode(bytes, kAckBase64); }
 
 Result<std::string> Base64UrlDecode(std::string_view text) {
-  if (text.size() % 4 == 1) {
-    return InvalidArgumentError(
-        std::string("invalid base64url length ").append(std::to_string(text.size())));
-  }
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const int d = DecodeChar(text[i]);
-    if (d < 0) {
-      return InvalidArgumentError(
-          std::string("invalid base64url character at offset ").append(std::to_string(i)));
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(d);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  // Leftover bits must be zero, so every byte string has exactly one encoding.
-  if ((acc & ((1u << bits) - 1)) != 0) {
-    return InvalidArgumentError("non-canonical base64url (stray bits at the end)");
-  }
-  return out;
+  return Base64Decode(text, kAckBase64);
 }
 
 Result<std::unique_ptr<HmacAckLinks>> HmacAckLinks::Open(std::string key_file, int64_t ttl_ms) {

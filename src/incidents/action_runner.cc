@@ -83,15 +83,6 @@ std::string StripNul(std::string_view s) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 std::string CommandLine(const config::ActionConfig::Command& c) {
   std::string out = c.path;
   for (const std::string& a : c.args) {
@@ -341,7 +332,7 @@ ActionOutcome ConfiguredActionRunner::RunCommand(const config::ActionConfig& act
       std::string("OSPREY_INCIDENT_SEVERITY=")
           .append(config::IncidentSeverityName(incident.severity)),
       std::string("OSPREY_INCIDENT_STATE=").append(StateName(incident.state)),
-      std::string("OSPREY_INCIDENT_SERVICES=").append(StripNul(Join(incident.services, ","))),
+      std::string("OSPREY_INCIDENT_SERVICES=").append(StripNul(StrJoin(incident.services, ","))),
       std::string("OSPREY_INCIDENT_URL=").append(StripNul(url)),
   };
   spec.timeout = std::chrono::milliseconds(action.timeout.ms);

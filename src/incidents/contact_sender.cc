@@ -41,15 +41,6 @@ std::string SeverityUpper(const Incident& i) {
   return Upper(config::IncidentSeverityName(i.severity));
 }
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out += sep;
-    out += v[i];
-  }
-  return out;
-}
-
 // At most max code points; when cut, the last one kept becomes "…".
 std::string TruncateChars(std::string_view s, size_t max) {
   size_t count = 0;
@@ -222,7 +213,7 @@ RenderedEmail RenderIncidentEmail(const ContactMessage& m) {
   const Incident& i = *m.incident;
   RenderedEmail e;
   e.subject = Subject(m);
-  const std::string services = i.services.empty() ? "-" : Join(i.services, ", ");
+  const std::string services = i.services.empty() ? "-" : StrJoin(i.services, ", ");
   const std::string severity(config::IncidentSeverityName(i.severity));
   const std::string state(StateName(i.state));
   const std::string level = std::to_string(m.level + 1);
@@ -366,7 +357,7 @@ std::string IncidentChatText(const ContactMessage& m) {
   std::string t = Subject(m);
   t += "\nState: ";
   t += StateName(i.state);
-  if (!i.services.empty()) t += Cat(" | Services: ", Join(i.services, ", "));
+  if (!i.services.empty()) t += Cat(" | Services: ", StrJoin(i.services, ", "));
   t += Cat(" | Level ", std::to_string(m.level + 1));
   size_t shown = 0;
   for (const IncidentAlert& a : i.alerts) {

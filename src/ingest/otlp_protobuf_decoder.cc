@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/strings.h"
 #include "ingest/internal/protobuf_wire.h"
 #include "ingest/otlp_protobuf_reader.h"

@@ -194,8 +194,7 @@ void AppendOtlpKvListJson(std::string& out,
 
 // Text forms of attribute values, as pcommon.Value.AsString: doubles as ES6 numbers
 // (JSON's float format: shortest round trip, exponent form below 1e-6 and from 1e21), bytes as
-// standard base64.
+// standard base64 (base/base64.h).
 std::string OtlpDoubleAsString(double v);
-std::string Base64Encode(std::string_view bytes);
 
 }  // namespace osprey::ingest

@@ -5,11 +5,14 @@
 // output merged into one sequence; series sorted by their label values. Histograms expand to
 // <name>_bucket (cumulative, ending with le="+Inf"), <name>_sum and <name>_count, where _count
 // is taken from the +Inf bucket so the two always agree.
+#include "metrics/exposition.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 
+#include "base/strings.h"
 #include "metrics/internal/names.h"
 #include "metrics/internal/registry_entry.h"
 #include "metrics/registry.h"
@@ -38,39 +41,6 @@ bool IsValidMetricName(std::string_view name) { return IsValidName(name, /*allow
 
 bool IsValidLabelName(std::string_view name) {
   return IsValidName(name, /*allow_colon=*/false) && !name.starts_with("__");
-}
-
-void AppendEscapedLabelValue(std::string_view value, std::string& out) {
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-void AppendEscapedHelp(std::string_view help, std::string& out) {
-  for (char c : help) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
 }
 
 void AppendValue(double v, std::string& out) {
@@ -111,6 +81,58 @@ void AppendValue(double v, std::string& out) {
 
 }  // namespace internal
 
+void AppendEscapedLabelValue(std::string& out, std::string_view value) {
+  for (size_t i = 0; i < value.size();) {
+    const char c = value[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      i += AppendUtf8SequenceOrReplacement(out, value, i);
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+void AppendEscapedHelp(std::string& out, std::string_view help) {
+  for (char c : help) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+void AppendFamilyHeader(std::string& out, std::string_view name, std::string_view help,
+                        std::string_view type) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  AppendEscapedHelp(out, help);
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
 std::string FormatValue(double v) {
   std::string out;
   internal::AppendValue(v, out);
@@ -143,25 +165,12 @@ void MetricWriter::Write(
 
 namespace {
 
-void AppendHeader(std::string_view name, std::string_view help, std::string_view type,
-                  std::string& out) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  internal::AppendEscapedHelp(help, out);
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
-}
-
 // Appends `,name="value"` (no comma before the first label), escaping the value.
 void AppendLabel(std::string_view name, std::string_view value, bool first, std::string& out) {
   if (!first) out += ',';
   out += name;
   out += "=\"";
-  internal::AppendEscapedLabelValue(value, out);
+  AppendEscapedLabelValue(out, value);
   out += '"';
 }
 
@@ -191,7 +200,7 @@ void AppendScalarFamily(std::string_view name, std::string_view help, std::strin
                         const Family<M>& family, std::string& out) {
   bool header_written = false;
   family.ForEachChild([&](const std::vector<std::string>& values, const M& metric) {
-    if (!header_written) AppendHeader(name, help, type, out);
+    if (!header_written) AppendFamilyHeader(out, name, help, type);
     header_written = true;
     AppendSample(name, "", family.label_names(), values, "", "", metric.Value(), out);
   });
@@ -202,7 +211,7 @@ void AppendHistogramFamily(std::string_view name, std::string_view help,
   bool header_written = false;
   std::string le;
   family.ForEachChild([&](const std::vector<std::string>& values, const Histogram& histogram) {
-    if (!header_written) AppendHeader(name, help, "histogram", out);
+    if (!header_written) AppendFamilyHeader(out, name, help, "histogram");
     header_written = true;
     const std::vector<double>& bounds = histogram.bounds();
     // Read the sum first: an Observe racing with this scrape then shows up in the counts
@@ -259,7 +268,7 @@ void Registry::AppendWritten(MetricWriter& writer, const std::string& name, std:
         [](const auto& p, const auto& q) { return p.first < q.first; });
   };
   std::stable_sort(family.samples.begin(), family.samples.end(), values_less);
-  AppendHeader(name, family.help, family.type, out);
+  AppendFamilyHeader(out, name, family.help, family.type);
   for (size_t i = 0; i < family.samples.size(); ++i) {
     const Sample& sample = family.samples[i];
     OSPREY_CHECK(i == 0 || family.samples[i - 1].labels != sample.labels)

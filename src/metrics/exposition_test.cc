@@ -1,3 +1,5 @@
+#include "metrics/exposition.h"
+
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -94,6 +96,32 @@ TEST(ExpositionTest, EscapesLabelValuesAndHelp) {
             "# HELP escaped Back\\\\slash and\\nnewline \"quoted\".\n"
             "# TYPE escaped gauge\n"
             "escaped{path=\"C:\\\\dir \\\"x\\\"\\nnext\"} 1\n");
+}
+
+// The text format is UTF-8: label values that are not (a file or device name's raw bytes) get
+// U+FFFD for each bad byte, from the registry and from collectors alike.
+TEST(ExpositionTest, ReplacesInvalidUtf8InLabelValues) {
+  Registry registry;
+  registry.NewGaugeFamily("registered", "Help.", {"name"}).WithLabels({"caf\xc3\xa9\xff"}).Set(1);
+  registry.AddCollector([](MetricWriter& w) {
+    w.Write("written", "Help.", "gauge", {{"name", "a\xe2\x82"}}, 2);
+  });
+  EXPECT_EQ(registry.ExpositionText(),
+            "# HELP registered Help.\n"
+            "# TYPE registered gauge\n"
+            "registered{name=\"caf\xc3\xa9\xEF\xBF\xBD\"} 1\n"
+            "# HELP written Help.\n"
+            "# TYPE written gauge\n"
+            "written{name=\"a\xEF\xBF\xBD\xEF\xBF\xBD\"} 2\n");
+}
+
+TEST(ExpositionTest, EscapersAppend) {
+  std::string out = "x";
+  AppendEscapedLabelValue(out, "a\\b\"c\nd\te");
+  EXPECT_EQ(out, "xa\\\\b\\\"c\\nd\te");
+  out.clear();
+  AppendFamilyHeader(out, "m", "a\\b\n\"c\"", "counter");
+  EXPECT_EQ(out, "# HELP m a\\\\b\\n\"c\"\n# TYPE m counter\n");
 }
 
 TEST(ExpositionTest, FamilyWithoutChildrenIsLeftOut) {

@@ -7,6 +7,7 @@
 
 #include "base/html.h"
 #include "base/strings.h"
+#include "http/basic_auth.h"
 #include "http/response.h"
 
 namespace osprey::server {
@@ -115,47 +116,12 @@ Result<incidents::IncidentFilter> ParseFilter(const Request& r) {
   return f;
 }
 
-// Standard base64 (RFC 4648); nullopt when malformed.
-std::optional<std::string> Base64Decode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
-
 // The user of a basic-auth Authorization header, or "".
 std::string BasicAuthUser(const Request& r) {
   std::optional<std::string_view> auth = r.Header("Authorization");
-  if (!auth.has_value() || auth->size() < 6 ||
-      !http::EqualsIgnoreCase(auth->substr(0, 6), "Basic ")) {
-    return "";
-  }
-  std::string_view creds = auth->substr(6);
-  while (!creds.empty() && creds.front() == ' ') creds.remove_prefix(1);
-  std::optional<std::string> decoded = Base64Decode(creds);
-  if (!decoded.has_value()) return "";
-  size_t colon = decoded->find(':');
-  if (colon == std::string::npos) return "";
-  return decoded->substr(0, colon);
+  if (!auth.has_value()) return "";
+  std::optional<http::BasicCredentials> creds = http::ParseBasicAuthorization(*auth);
+  return creds.has_value() ? creds->user : "";
 }
 
 // The request's JSON body as an object; an empty body is {}.

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/base64.h"
 #include "tmpl/funcs.h"
 #include "tmpl/go_time.h"
 #include "tmpl/internal/func_args.h"
@@ -53,68 +54,6 @@ Result<std::string> QueryUnescape(std::string_view s) {
     } else {
       out += s[i];
     }
-  }
-  return out;
-}
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64UrlEncode(std::string_view in) {
-  std::string out;
-  size_t i = 0;
-  while (i + 2 < in.size()) {
-    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-    i += 3;
-  }
-  size_t rest = in.size() - i;
-  if (rest > 0) {
-    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += rest == 2 ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-Result<std::string> Base64UrlDecode(std::string_view in) {
-  auto val = [](char c) -> int {
-    const char* p = std::char_traits<char>::find(kB64, 64, c);
-    return p == nullptr ? -1 : static_cast<int>(p - kB64);
-  };
-  if (in.size() % 4 != 0) {
-    return InvalidArgumentError(std::string("illegal base64 data at input byte ") +
-                                std::to_string(in.size() / 4 * 4));
-  }
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = in[i + static_cast<size_t>(k)];
-      bool last_group = i + 4 == in.size();
-      if (c == '=' && last_group && k >= 2 && (k == 3 || in[i + 3] == '=')) {
-        v[k] = 0;
-        ++pad;
-        continue;
-      }
-      v[k] = pad > 0 ? -1 : val(c);
-      if (v[k] < 0) {
-        return InvalidArgumentError(std::string("illegal base64 data at input byte ") +
-                                    std::to_string(i + static_cast<size_t>(k)));
-      }
-    }
-    uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out += static_cast<char>(n >> 16);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
-    if (pad < 1) out += static_cast<char>(n & 0xFF);
   }
   return out;
 }
@@ -278,12 +217,12 @@ void AddAlertmanagerFuncs(FuncMap* funcs, NowFunc now) {
   funcs->Add("base64encode", [](std::span<const Value> a) -> Result<Value> {
     OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("base64encode", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
-    return Value(Base64UrlEncode(s));
+    return Value(Base64Encode(s, kBase64Url));
   });
   funcs->Add("base64decode", [](std::span<const Value> a) -> Result<Value> {
     OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("base64decode", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
-    OSPREY_ASSIGN_OR_RETURN(std::string out, Base64UrlDecode(s));
+    OSPREY_ASSIGN_OR_RETURN(std::string out, Base64Decode(s, kBase64Url));
     return Value(std::move(out));
   });
   funcs->Add("toJson", [](std::span<const Value> a) -> Result<Value> {

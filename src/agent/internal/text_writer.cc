@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "base/strings.h"
+#include "metrics/exposition.h"
 
 namespace osprey::agent::internal {
 
@@ -22,66 +22,11 @@ void AppendDouble(std::string& out, double value) {
 }
 
 void AppendLabelValue(std::string& out, std::string_view value) {
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      // Device and process names are bytes; exposition label values must be UTF-8.
-      size_t len = Utf8SequenceLength(value, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";
-      } else {
-        out.append(value.substr(i, len));
-        i += len - 1;
-      }
-      continue;
-    }
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
-void AppendValidUtf8(std::string& out, std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    size_t len = Utf8SequenceLength(s, i);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(s.substr(i, len));
-      i += len;
-    }
-  }
+  metrics::AppendEscapedLabelValue(out, value);
 }
 
 void TextWriter::Family(std::string_view name, std::string_view help, std::string_view type) {
-  out_ += "# HELP ";
-  out_ += name;
-  out_ += ' ';
-  for (char c : help) {
-    if (c == '\\') {
-      out_ += "\\\\";
-    } else if (c == '\n') {
-      out_ += "\\n";
-    } else {
-      out_ += c;
-    }
-  }
-  out_ += "\n# TYPE ";
-  out_ += name;
-  out_ += ' ';
-  out_ += type;
-  out_ += '\n';
+  metrics::AppendFamilyHeader(out_, name, help, type);
 }
 
 void TextWriter::Labels(std::string_view name, std::initializer_list<LabelPair> labels) {

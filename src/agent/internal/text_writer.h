@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "base/strings.h"
+
 namespace osprey::agent::internal {
 
 using LabelPair = std::pair<std::string_view, std::string_view>;
@@ -34,9 +36,10 @@ class TextWriter {
 
 // Appends a double as Prometheus prints it: shortest round-trip, NaN, +Inf, -Inf.
 void AppendDouble(std::string& out, double value);
+// metrics::AppendEscapedLabelValue: \\ \" \n escaped, invalid UTF-8 bytes as U+FFFD.
 void AppendLabelValue(std::string& out, std::string_view value);
-// Appends `s` with each byte that is not part of valid UTF-8 replaced by U+FFFD: what
-// AppendLabelValue writes for it, so names equal after this give equal label values.
-void AppendValidUtf8(std::string& out, std::string_view s);
+// base's AppendValidUtf8 replaces each invalid byte by U+FFFD as AppendLabelValue does, so names
+// equal after it give equal label values.
+using ::osprey::AppendValidUtf8;
 
 }  // namespace osprey::agent::internal

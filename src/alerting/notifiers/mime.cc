@@ -2,40 +2,11 @@
 
 #include <ctime>
 
+#include "base/base64.h"
 #include "base/strings.h"
 
 namespace osprey::alerting::notifiers {
 namespace {
-
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64(std::string_view s) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < s.size(); i += 3) {
-    const uint32_t n = (static_cast<unsigned char>(s[i]) << 16) |
-                       (static_cast<unsigned char>(s[i + 1]) << 8) |
-                       static_cast<unsigned char>(s[i + 2]);
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += kBase64[(n >> 6) & 63];
-    out += kBase64[n & 63];
-  }
-  if (i + 1 == s.size()) {
-    const uint32_t n = static_cast<unsigned char>(s[i]) << 16;
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == s.size()) {
-    const uint32_t n =
-        (static_cast<unsigned char>(s[i]) << 16) | (static_cast<unsigned char>(s[i + 1]) << 8);
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += kBase64[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
@@ -67,7 +38,7 @@ std::string EncodeHeaderValue(std::string_view value) {
     if (end == i) end = i + 1;
     if (!out.empty()) out += "\r\n ";
     out += "=?utf-8?b?";
-    out += Base64(value.substr(i, end - i));
+    out += Base64Encode(value.substr(i, end - i));
     out += "?=";
     i = end;
   }

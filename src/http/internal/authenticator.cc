@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "base/check.h"
+#include "http/basic_auth.h"
 #include "http/request.h"
 
 namespace osprey::http::internal {
@@ -35,12 +36,6 @@ bool BcryptMatches(std::string_view password, std::string_view hash) {
          CRYPTO_memcmp(computed.data(), hash.data(), hash.size()) == 0;
 }
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::array<uint8_t, 32>> DigestAll(const std::vector<std::string>& tokens) {
   std::vector<std::array<uint8_t, 32>> out;
   out.reserve(tokens.size());
@@ -56,44 +51,6 @@ std::array<uint8_t, 32> Sha256(std::string_view data) {
   OSPREY_CHECK(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) == 1 &&
                len == out.size())
       << "EVP_Digest(sha256) failed";
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (size_t i = 0; i < in.size(); i += 4) {
-    bool last = i + 4 == in.size();
-    int pad = 0;
-    uint32_t group = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      char c = in[i + k];
-      int v;
-      if (c == '=' && last && k >= 2) {
-        // Padding only at the end: "xx==" or "xxx=".
-        if (k == 2 && in[i + 3] != '=') return std::nullopt;
-        ++pad;
-        v = 0;
-      } else {
-        if (pad > 0) return std::nullopt;
-        v = value(c);
-        if (v < 0) return std::nullopt;
-      }
-      group = (group << 6) | static_cast<uint32_t>(v);
-    }
-    out.push_back(static_cast<char>((group >> 16) & 0xFF));
-    if (pad < 2) out.push_back(static_cast<char>((group >> 8) & 0xFF));
-    if (pad < 1) out.push_back(static_cast<char>(group & 0xFF));
-  }
   return out;
 }
 
@@ -129,24 +86,19 @@ bool Authenticator::Allows(std::string_view path,
     }
   }
   if (!authorization) return false;
-  std::string_view value = TrimSpaces(*authorization);
-  size_t space = value.find(' ');
-  if (space == std::string_view::npos) return false;
-  std::string_view scheme = value.substr(0, space);
-  std::string_view credentials = TrimSpaces(value.substr(space + 1));
-  if (EqualsIgnoreCase(scheme, "Basic")) return CheckBasic(credentials);
-  if (EqualsIgnoreCase(scheme, "Bearer")) return CheckBearer(credentials);
+  std::optional<AuthorizationParts> parts = SplitAuthorization(*authorization);
+  if (!parts.has_value()) return false;
+  if (EqualsIgnoreCase(parts->scheme, "Basic")) return CheckBasic(parts->credentials);
+  if (EqualsIgnoreCase(parts->scheme, "Bearer")) return CheckBearer(parts->credentials);
   return false;
 }
 
 bool Authenticator::CheckBasic(std::string_view credentials) const {
   if (options_.basic_auth_users.empty()) return false;
-  std::optional<std::string> decoded = Base64Decode(credentials);
+  std::optional<BasicCredentials> decoded = DecodeBasicCredentials(credentials);
   if (!decoded) return false;
-  size_t colon = decoded->find(':');
-  if (colon == std::string::npos) return false;
-  std::string_view user = std::string_view(*decoded).substr(0, colon);
-  std::string_view password = std::string_view(*decoded).substr(colon + 1);
+  const std::string& user = decoded->user;
+  const std::string& password = decoded->password;
 
   std::array<uint8_t, 32> digest = Sha256(password);
   std::string key(user);
@@ -156,7 +108,7 @@ bool Authenticator::CheckBasic(std::string_view credentials) const {
     MutexLock lock(mu_);
     if (verified_.count(key)) return true;
   }
-  auto it = options_.basic_auth_users.find(std::string(user));
+  auto it = options_.basic_auth_users.find(user);
   bool known = it != options_.basic_auth_users.end();
   bool ok = BcryptMatches(password, known ? std::string_view(it->second) : kDummyHash) && known;
   if (ok) {

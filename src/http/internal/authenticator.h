@@ -57,7 +57,5 @@ class Authenticator {
 
 // SHA-256 of `data`.
 std::array<uint8_t, 32> Sha256(std::string_view data);
-// Standard base64 (RFC 4648, with padding); nullopt when malformed.
-std::optional<std::string> Base64Decode(std::string_view in);
 
 }  // namespace osprey::http::internal

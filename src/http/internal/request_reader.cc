@@ -12,6 +12,7 @@
 
 #include "base/check.h"
 #include "http/compression.h"
+#include "http/request.h"
 
 namespace osprey::http::internal {
 namespace beast_http = boost::beast::http;
@@ -22,15 +23,9 @@ struct RequestReader::Impl {
 
 namespace {
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The media type of a Content-Type value, without parameters: "application/json".
 std::string_view MediaType(std::string_view content_type) {
-  return TrimSpaces(content_type.substr(0, content_type.find(';')));
+  return TrimOptionalWhitespace(content_type.substr(0, content_type.find(';')));
 }
 
 }  // namespace
@@ -101,7 +96,7 @@ void RequestReader::CheckHeader() {
   for (const auto& field : msg) {
     if (field.name() != beast_http::field::transfer_encoding) continue;
     std::string_view value(field.value().data(), field.value().size());
-    if (!EqualsIgnoreCase(TrimSpaces(value), "chunked")) {
+    if (!EqualsIgnoreCase(TrimOptionalWhitespace(value), "chunked")) {
       Fail({501, "malformed", "unsupported Transfer-Encoding \"" + std::string(value) + "\""});
       return;
     }
@@ -117,7 +112,7 @@ bool RequestReader::expects_continue() const {
   auto it = msg.find(beast_http::field::expect);
   if (it == msg.end() || msg.version() < 11) return false;
   std::string_view v(it->value().data(), it->value().size());
-  return EqualsIgnoreCase(TrimSpaces(v), "100-continue");
+  return EqualsIgnoreCase(TrimOptionalWhitespace(v), "100-continue");
 }
 
 void RequestReader::TakeRequest(Request& request) {

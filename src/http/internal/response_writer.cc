@@ -13,21 +13,15 @@ namespace {
 // a monitoring server answering its own dashboards.
 constexpr int kResponseGzipLevel = 1;
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The q value of one Accept-Encoding element's parameters (";q=0.5"); 1 when absent, 0 when
 // malformed (RFC 9110 section 12.4.2).
 double QValue(std::string_view params) {
   while (!params.empty()) {
     size_t semi = params.find(';');
-    std::string_view param = TrimSpaces(params.substr(0, semi));
+    std::string_view param = TrimOptionalWhitespace(params.substr(0, semi));
     params = semi == std::string_view::npos ? std::string_view() : params.substr(semi + 1);
     if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-      std::string value(TrimSpaces(param.substr(2)));
+      std::string value(TrimOptionalWhitespace(param.substr(2)));
       char* end = nullptr;
       double q = std::strtod(value.c_str(), &end);
       if (value.empty() || end != value.c_str() + value.size() || !(q >= 0 && q <= 1)) return 0;
@@ -53,7 +47,7 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     accept_encoding =
         comma == std::string_view::npos ? std::string_view() : accept_encoding.substr(comma + 1);
     size_t semi = element.find(';');
-    std::string_view coding = TrimSpaces(element.substr(0, semi));
+    std::string_view coding = TrimOptionalWhitespace(element.substr(0, semi));
     double q = semi == std::string_view::npos ? 1.0 : QValue(element.substr(semi + 1));
     if (EqualsIgnoreCase(coding, "gzip") || EqualsIgnoreCase(coding, "x-gzip")) {
       gzip_q = q;

@@ -1,4 +1,5 @@
-// Name validation and text-format helpers shared by the registry and the exposition code.
+// Name validation and the value formatter shared by the registry and the exposition code
+// (the escapers are public: metrics/exposition.h).
 #pragma once
 
 #include <string>
@@ -11,10 +12,6 @@ bool IsValidMetricName(std::string_view name);
 // [a-zA-Z_][a-zA-Z0-9_]* not starting with "__" (reserved for Prometheus's internal labels).
 bool IsValidLabelName(std::string_view name);
 
-// Appends `value` with \\, \" and \n escaped, as label values are in the text format.
-void AppendEscapedLabelValue(std::string_view value, std::string& out);
-// Appends `help` with \\ and \n escaped, as HELP text is in the text format.
-void AppendEscapedHelp(std::string_view help, std::string& out);
 // Appends FormatValue(v) without allocating.
 void AppendValue(double v, std::string& out);
 
