@@ -20,8 +20,10 @@ bool ReadSysValue(const std::string& path, std::string& value, int& err) {
   return ReadSysValueAt(AT_FDCWD, path.c_str(), value, err);
 }
 
-bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err) {
+bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err, size_t max_bytes,
+                    bool* open_failed) {
   int fd = ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC);
+  if (open_failed != nullptr) *open_failed = fd < 0;
   if (fd < 0) {
     err = errno;
     return false;
@@ -29,7 +31,7 @@ bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err) 
   char buf[4096];
   ssize_t n;
   do {
-    n = ::read(fd, buf, sizeof(buf));
+    n = ::read(fd, buf, std::min(sizeof(buf), max_bytes));
   } while (n < 0 && errno == EINTR);
   err = errno;
   ::close(fd);

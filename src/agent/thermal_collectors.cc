@@ -86,22 +86,7 @@ Status IntError(const std::string& path, std::string_view value) {
 }  // namespace
 
 bool ReadSysFile(const std::string& path, std::string& value, int& err, bool& open_failed) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  open_failed = fd < 0;
-  if (fd < 0) {
-    err = errno;
-    return false;
-  }
-  char buf[128];
-  ssize_t n;
-  do {
-    n = ::read(fd, buf, sizeof(buf));
-  } while (n < 0 && errno == EINTR);
-  err = errno;
-  ::close(fd);
-  if (n < 0) return false;
-  value.assign(TrimSpace(std::string_view(buf, static_cast<size_t>(n))));
-  return true;
+  return ReadSysValueAt(AT_FDCWD, path.c_str(), value, err, 128, &open_failed);
 }
 
 bool ParseGoInt10(std::string_view s, int64_t& value) {

@@ -177,8 +177,11 @@ class Collectors {
 // One sysfs attribute read like node_exporter's procfs library does: a single read of at most
 // 4 KiB, surrounding whitespace trimmed. False with `err` set (errno) on failure.
 bool ReadSysValue(const std::string& path, std::string& value, int& err);
-// The same for `name` relative to the directory `dir_fd` (AT_FDCWD: the working directory).
-bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err);
+// The same for `name` relative to the directory `dir_fd` (AT_FDCWD: the working directory),
+// reading at most `max_bytes` (at most 4 KiB); `open_failed`, when given, tells open errors
+// from read errors.
+bool ReadSysValueAt(int dir_fd, const char* name, std::string& value, int& err,
+                    size_t max_bytes = 4096, bool* open_failed = nullptr);
 // True for the errno values node_exporter treats as "attribute absent" (ENOENT, EACCES,
 // EPERM, EINVAL, EOPNOTSUPP; e.g. `speed` of a down link): the attribute is skipped.
 bool IsAbsentAttribute(int err);
