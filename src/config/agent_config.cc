@@ -2,10 +2,27 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <array>
+#include <utility>
+
 #include "config/internal/emit.h"
 #include "config/internal/validate.h"
 
 namespace osprey::config {
+namespace {
+
+// The node_exporter filter options, by their osprey.yml key.
+std::array<std::pair<const char*, std::optional<std::string>*>, 6> HostFilters(
+    HostMetricsConfig& h) {
+  return {{{"filesystem_mount_points_exclude", &h.filesystem_mount_points_exclude},
+           {"filesystem_fs_types_exclude", &h.filesystem_fs_types_exclude},
+           {"netdev_device_exclude", &h.netdev_device_exclude},
+           {"diskstats_device_exclude", &h.diskstats_device_exclude},
+           {"netstat_fields", &h.netstat_fields},
+           {"powersupply_ignored_supplies", &h.powersupply_ignored_supplies}}};
+}
+
+}  // namespace
 
 Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& node,
                                       model::Duration default_interval) {
@@ -13,10 +30,14 @@ Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& n
   AgentConfig c;
   c.host.interval = default_interval;
   if (const YamlNode* host = m.Get("host")) {
-    OSPREY_ASSIGN_OR_RETURN(MappingDecoder h,
-                            MappingDecoder::Open(doc, *host, m.ChildPath("host"),
-                                                 {"enabled", "interval", "collectors", "labels",
-                                                  "path", "textfile_directory"}));
+    OSPREY_ASSIGN_OR_RETURN(
+        MappingDecoder h,
+        MappingDecoder::Open(
+            doc, *host, m.ChildPath("host"),
+            {"enabled", "interval", "collectors", "labels", "path", "textfile_directory",
+             "filesystem_mount_points_exclude", "filesystem_fs_types_exclude",
+             "netdev_device_exclude", "diskstats_device_exclude", "netstat_fields",
+             "powersupply_ignored_supplies", "process_top_n"}));
     OSPREY_RETURN_IF_ERROR(h.Optional("enabled", &c.host.enabled));
     OSPREY_RETURN_IF_ERROR(h.Optional("interval", &c.host.interval));
     if (c.host.interval.ms <= 0) {
@@ -27,6 +48,20 @@ Result<AgentConfig> DecodeAgentConfig(const YamlDocument& doc, const YamlNode& n
       OSPREY_RETURN_IF_ERROR(internal::DecodeLabelMap(doc, *labels, "labels", &c.host.labels));
     }
     OSPREY_RETURN_IF_ERROR(h.Optional("textfile_directory", &c.host.textfile_directory));
+    for (const auto& [key, field] : HostFilters(c.host)) {
+      if (h.Get(key) == nullptr) continue;
+      std::string value;
+      OSPREY_RETURN_IF_ERROR(h.Optional(key, &value));
+      *field = std::move(value);
+    }
+    if (h.Get("process_top_n") != nullptr) {
+      int64_t n = 0;
+      OSPREY_RETURN_IF_ERROR(h.Optional("process_top_n", &n));
+      if (n < 1 || n > 10000) {
+        return h.ErrorAt(h.ValueMark("process_top_n"), "process_top_n must be from 1 to 10000");
+      }
+      c.host.process_top_n = static_cast<int>(n);
+    }
     if (const YamlNode* path = h.Get("path")) {
       OSPREY_ASSIGN_OR_RETURN(
           MappingDecoder p,
@@ -67,6 +102,13 @@ void EmitAgentConfig(const AgentConfig& c, YAML::Emitter& out) {
   out << YAML::EndMap;
   if (!c.host.textfile_directory.empty()) {
     internal::WriteStringEntry(out, "textfile_directory", c.host.textfile_directory);
+  }
+  HostMetricsConfig host = c.host;
+  for (const auto& [key, field] : HostFilters(host)) {
+    if (field->has_value()) internal::WriteStringEntry(out, key, **field);
+  }
+  if (c.host.process_top_n.has_value()) {
+    out << YAML::Key << "process_top_n" << YAML::Value << *c.host.process_top_n;
   }
   out << YAML::EndMap << YAML::EndMap;
 }

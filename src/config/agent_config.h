@@ -10,9 +10,12 @@
 //       labels: {env: prod}           # added to every host series
 //       path: {procfs: /proc, sysfs: /sys, rootfs: /}
 //       textfile_directory: /var/lib/node_exporter/textfile   # *.prom files merged in
+//       filesystem_mount_points_exclude: '^/(dev|proc|sys)($|/)' # and the other
+//       # node_exporter filters below; each replaces node_exporter's default when given
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,16 @@ struct HostMetricsConfig {
   // node_exporter's --collector.textfile.directory: its *.prom files are merged into the
   // host metrics. Empty: none.
   std::string textfile_directory;
+  // node_exporter's collector flags (--collector.filesystem.mount-points-exclude etc.), as
+  // RE2 regexes; unset: node_exporter's defaults. Checked when the server applies them.
+  std::optional<std::string> filesystem_mount_points_exclude;
+  std::optional<std::string> filesystem_fs_types_exclude;
+  std::optional<std::string> netdev_device_exclude;
+  std::optional<std::string> diskstats_device_exclude;
+  std::optional<std::string> netstat_fields;
+  std::optional<std::string> powersupply_ignored_supplies;
+  // How many processes the namedprocess collector reports by CPU (Osprey's own); unset: 10.
+  std::optional<int> process_top_n;
   friend bool operator==(const HostMetricsConfig&, const HostMetricsConfig&) = default;
 };
 

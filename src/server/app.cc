@@ -429,6 +429,19 @@ Result<std::vector<scrape::InternalJob>> App::InternalJobs(const config::Config&
     o.rootfs = host.rootfs;
     o.collectors = host.collectors;
     o.textfile_directory = host.textfile_directory;
+    if (host.filesystem_mount_points_exclude) {
+      o.filesystem_mount_points_exclude = *host.filesystem_mount_points_exclude;
+    }
+    if (host.filesystem_fs_types_exclude) {
+      o.filesystem_fs_types_exclude = *host.filesystem_fs_types_exclude;
+    }
+    if (host.netdev_device_exclude) o.netdev_device_exclude = *host.netdev_device_exclude;
+    if (host.diskstats_device_exclude) o.diskstats_device_exclude = *host.diskstats_device_exclude;
+    if (host.netstat_fields) o.netstat_fields = *host.netstat_fields;
+    if (host.powersupply_ignored_supplies) {
+      o.powersupply_ignored_supplies = *host.powersupply_ignored_supplies;
+    }
+    if (host.process_top_n) o.process_top_n = *host.process_top_n;
     o.logger = logger_.With({{"component", "host_collector"}});
     Status valid = agent::HostCollector::ValidateOptions(o);
     if (!valid.ok()) return valid.Annotate("agent.host");
