@@ -1,5 +1,6 @@
 #include "http/delivery.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "base/strings.h"
@@ -30,6 +31,22 @@ std::string RedactUrl(std::string_view url) {
   const size_t at = u.substr(0, path).find('@', host_start);
   std::string out(u.substr(0, host_start));
   out.append(at == std::string_view::npos ? u.substr(host_start) : u.substr(at + 1));
+  return out;
+}
+
+std::string RedactSecretUrl(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return url.empty() ? std::string() : "<secret>";
+  const size_t host_start = scheme + 3;
+  const size_t host_end = std::min(url.find_first_of("/?#", host_start), url.size());
+  std::string_view authority = url.substr(host_start, host_end - host_start);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string out(url.substr(0, host_start));
+  out.append(authority);
+  std::string_view rest = url.substr(host_end);
+  if (!rest.empty() && rest != "/") out.append("/<secret>");
   return out;
 }
 

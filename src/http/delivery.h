@@ -19,6 +19,11 @@ namespace osprey::http {
 // "://" loses only its query and fragment.
 std::string RedactUrl(std::string_view url);
 
+// For URLs that are secrets as a whole (Slack and Teams incoming webhooks carry their token
+// in the path): "scheme://host[:port]/<secret>", or "scheme://host[:port]" when nothing
+// follows the host. A string without "://" becomes "<secret>" (or "" when empty).
+std::string RedactSecretUrl(std::string_view url);
+
 struct DeliveryOutcome {
   Status status;           // OK for a 2xx response
   bool retryable = false;  // worth sending again later

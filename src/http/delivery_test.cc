@@ -23,6 +23,17 @@ TEST(RedactUrlTest, DropsUserInfoQueryAndFragment) {
   EXPECT_EQ(RedactUrl(""), "");
 }
 
+TEST(RedactUrlTest, SecretUrlsKeepOnlySchemeAndHost) {
+  EXPECT_EQ(RedactSecretUrl("https://hooks.slack.com/services/T000/B000/XXXX"),
+            "https://hooks.slack.com/<secret>");
+  EXPECT_EQ(RedactSecretUrl("https://u:pw@h.example.com:8443?token=x"),
+            "https://h.example.com:8443/<secret>");
+  EXPECT_EQ(RedactSecretUrl("https://h.example.com/"), "https://h.example.com");
+  EXPECT_EQ(RedactSecretUrl("https://h.example.com"), "https://h.example.com");
+  EXPECT_EQ(RedactSecretUrl("not a url"), "<secret>");
+  EXPECT_EQ(RedactSecretUrl(""), "");
+}
+
 TEST(JudgeDeliveryTest, TwoHundredsAreOk) {
   for (int status : {200, 201, 202, 204, 299}) {
     SCOPED_TRACE(status);

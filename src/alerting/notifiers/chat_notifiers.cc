@@ -6,6 +6,7 @@
 #include "alerting/notifiers/internal/notify_util.h"
 #include "alerting/notifiers/notifiers.h"
 #include "alerting/template_data.h"
+#include "http/delivery.h"
 
 namespace osprey::alerting::notifiers {
 namespace {
@@ -77,8 +78,10 @@ class SlackNotifier final : public Notifier {
 
     Result<std::string> url = internal::ReadSecret(config_.api_url, config_.api_url_file);
     if (!url.ok()) return {url.status().Annotate("slack"), true};
+    // The incoming webhook's path is its token: errors show only the host.
     return internal::SendHttp(integration(), config_.http_config,
-                              internal::JsonRequest("POST", *url, w.Take(), deps_.timeout));
+                              internal::JsonRequest("POST", *url, w.Take(), deps_.timeout),
+                              http::RedactSecretUrl(*url));
   }
   std::string_view integration() const override { return "slack"; }
   bool send_resolved() const override { return config_.send_resolved; }
@@ -113,8 +116,10 @@ class MsTeamsNotifier final : public Notifier {
     w.EndObject();
     Result<std::string> url = internal::ReadSecret(config_.webhook_url, config_.webhook_url_file);
     if (!url.ok()) return {url.status().Annotate("msteams"), true};
+    // The incoming webhook's path is its token: errors show only the host.
     return internal::SendHttp(integration(), config_.http_config,
-                              internal::JsonRequest("POST", *url, w.Take(), deps_.timeout));
+                              internal::JsonRequest("POST", *url, w.Take(), deps_.timeout),
+                              http::RedactSecretUrl(*url));
   }
   std::string_view integration() const override { return "msteams"; }
   bool send_resolved() const override { return config_.send_resolved; }

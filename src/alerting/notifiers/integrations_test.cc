@@ -6,6 +6,7 @@
 #include "alerting/notifiers/notifiers.h"
 #include "alerting/notifiers/notifiers_test_util.h"
 #include "alerting/template_data.h"
+#include "testing/child_process.h"
 
 namespace osprey::alerting::notifiers {
 namespace {
@@ -31,6 +32,28 @@ std::vector<model::Alert> ResolvedOnly() {
   auto alerts = TwoAlerts();
   alerts.erase(alerts.begin());
   return alerts;
+}
+
+// An incoming webhook's path is its token: neither a refusal nor a network error shows it.
+TEST(SlackTest, ErrorsShowOnlyTheHostOfTheWebhook) {
+  CaptureServer server;
+  Deps deps;
+  config::SlackConfig c;
+  c.api_url = server.Url("/services/T0/B0/s3cretToken");
+  server.Reply(404, "no_team");
+  NotifyResult refused = NewSlackNotifier(c, deps.deps)->Notify(Context(), TwoAlerts());
+  ASSERT_FALSE(refused.status.ok());
+  EXPECT_TRUE(Contains(refused.status.message(), "/<secret>")) << refused.status.message();
+  EXPECT_FALSE(Contains(refused.status.message(), "s3cretToken")) << refused.status.message();
+
+  config::MsTeamsConfig t;
+  t.webhook_url = std::string("http://127.0.0.1:")
+                      .append(std::to_string(osprey::testing::FreeLocalPort()))
+                      .append("/webhookb2/s3cretToken");
+  NotifyResult down = NewMsTeamsNotifier(t, deps.deps)->Notify(Context(), TwoAlerts());
+  ASSERT_FALSE(down.status.ok());
+  EXPECT_TRUE(down.retry);
+  EXPECT_FALSE(Contains(down.status.message(), "s3cretToken")) << down.status.message();
 }
 
 TEST(SlackTest, PostsOneAttachmentWithDefaultTemplates) {
