@@ -206,7 +206,7 @@ void AddAlertmanagerFuncs(FuncMap* funcs, NowFunc now) {
   funcs->Add("safeUrl", [](std::span<const Value> a) -> Result<Value> {
     OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("safeUrl", 1, a.size()));
     OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
-    return Value(std::move(s));
+    return Value::Trusted(std::move(s), Value::Trust::kUrl);  // html/template's template.URL
   });
   funcs->Add("urlUnescape", [](std::span<const Value> a) -> Result<Value> {
     OSPREY_RETURN_IF_ERROR(internal::CheckArgCount("urlUnescape", 1, a.size()));

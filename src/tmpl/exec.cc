@@ -2,8 +2,9 @@
 // - `vars_` is a stack; each control structure and each range iteration pops back to the mark
 //   it took, and a {{template}} call runs with a fresh stack holding only "$".
 // - A nil result of a pipeline prints "<no value>" (Go turns a nil interface into an invalid
-//   reflect.Value there); a nil reached *inside* a field chain (.a.b with .a nil) is an error,
-//   while a missing map key yields nil quietly (or an error with missing_key_error).
+//   reflect.Value there; under Escaping::kHtml it prints nothing); a nil reached *inside* a
+//   field chain (.a.b with .a nil) is an error, while a missing map key yields nil quietly (or
+//   an error with missing_key_error).
 // - depth_ (template calls), steps_ and the output size are bounded by Template::Options.
 #include <algorithm>
 #include <cstdint>
@@ -12,6 +13,7 @@
 
 #include "tmpl/go_time.h"
 #include "tmpl/internal/go_fmt.h"
+#include "tmpl/internal/html_context.h"
 #include "tmpl/internal/parse.h"
 #include "tmpl/internal/time_methods.h"
 #include "tmpl/template.h"
@@ -40,8 +42,8 @@ class State {
  public:
   using TreeMap = std::map<std::string, std::shared_ptr<const Tree>, std::less<>>;
   State(const TreeMap& trees, const FuncMap& funcs, const Template::Options& options,
-        std::string* out)
-      : trees_(trees), funcs_(funcs), options_(options), out_(out) {}
+        Template::Escaping escaping, std::string* out)
+      : trees_(trees), funcs_(funcs), options_(options), escaping_(escaping), out_(out) {}
 
   Status Run(const Tree& tree, const Value& dot) {
     char base = 0;
@@ -69,13 +71,22 @@ class State {
     at_ = At{n.pos, nullptr, nullptr, n.pipe.get(), n.kind == Node::Kind::kTemplate ? &n : nullptr};
   }
 
-  Status Error(std::string_view msg) const {
+  // "NAME:LINE:COL" of the current position.
+  std::string Location() const {
     const std::string& src = *tree_->source;
     size_t pos = std::min(at_.pos, src.size());
     std::string_view before(src.data(), pos);
     size_t nl = before.rfind('\n');
     size_t col = nl == std::string_view::npos ? pos : pos - (nl + 1);
     size_t line = 1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
+    return std::string(tree_->parse_name)
+        .append(":")
+        .append(std::to_string(line))
+        .append(":")
+        .append(std::to_string(col));
+  }
+
+  Status Error(std::string_view msg) const {
     std::string ctx;
     if (at_.tmpl != nullptr) {
       ctx = std::string("{{template ") + internal::GoQuote(at_.tmpl->text);
@@ -90,11 +101,7 @@ class State {
     }
     if (ctx.size() > 20) ctx = ctx.substr(0, 20) + "...";
     std::string m = "template: ";
-    m.append(tree_->parse_name)
-        .append(":")
-        .append(std::to_string(line))
-        .append(":")
-        .append(std::to_string(col))
+    m.append(Location())
         .append(": executing \"")
         .append(tree_->name)
         .append("\" at <")
@@ -151,8 +158,17 @@ class State {
       case Node::Kind::kText:
         return Write(n.text);
       case Node::Kind::kAction: {
+        const bool html = escaping_ == Template::Escaping::kHtml && n.pipe->decl.empty();
+        if (std::string_view esc = html ? internal::MisplacedEscaper(*n.pipe) : ""; !esc.empty()) {
+          return InvalidArgumentError(std::string("html/template:")
+                                          .append(Location())
+                                          .append(": predefined escaper \"")
+                                          .append(esc)
+                                          .append("\" disallowed in template"));
+        }
         OSPREY_ASSIGN_OR_RETURN(Value v, EvalPipeline(dot, *n.pipe));
         if (!n.pipe->decl.empty()) return OkStatus();
+        if (html) return Write(internal::HtmlActionOutput(v, *n.pipe, *out_));
         return Write(v.IsNil() ? "<no value>" : v.ToString());
       }
       case Node::Kind::kIf:
@@ -521,6 +537,7 @@ class State {
   const TreeMap& trees_;
   const FuncMap& funcs_;
   const Template::Options& options_;
+  const Template::Escaping escaping_;
   std::string* out_;
   const Tree* tree_ = nullptr;
   std::vector<std::pair<std::string, Value>> vars_;
@@ -561,12 +578,13 @@ Status Template::Add(std::string_view name, std::string_view text) {
   return OkStatus();
 }
 
-Result<std::string> Template::Execute(const Value& dot) const {
+Result<std::string> Template::Execute(const Value& dot, Escaping escaping) const {
   if (!set_) return FailedPreconditionError("template: Execute on an unparsed template");
-  return ExecuteTemplate(set_->main, dot);
+  return ExecuteTemplate(set_->main, dot, escaping);
 }
 
-Result<std::string> Template::ExecuteTemplate(std::string_view name, const Value& dot) const {
+Result<std::string> Template::ExecuteTemplate(std::string_view name, const Value& dot,
+                                              Escaping escaping) const {
   if (!set_) return FailedPreconditionError("template: Execute on an unparsed template");
   auto it = set_->trees.find(name);
   if (it == set_->trees.end()) {
@@ -577,7 +595,7 @@ Result<std::string> Template::ExecuteTemplate(std::string_view name, const Value
                                     .append("\""));
   }
   std::string out;
-  State state(set_->trees, set_->funcs, set_->options, &out);
+  State state(set_->trees, set_->funcs, set_->options, escaping, &out);
   OSPREY_RETURN_IF_ERROR(state.Run(*it->second, dot));
   return out;
 }

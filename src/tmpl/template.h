@@ -62,6 +62,15 @@ class Value {
   // methods .String, .Seconds, .Minutes, .Hours, .Milliseconds.
   static Value Duration(int64_t ns);
 
+  // A string that html/template would print as is: `safeHtml` returns kHtml (Go's
+  // template.HTML), Alertmanager's `safeUrl` kUrl (template.URL). Only Escaping::kHtml reads
+  // the mark (see Template::ExecuteTemplate); elsewhere these are plain strings. The mark lives
+  // on this value only: any function given it returns a new, unmarked value (`safeHtml .x |
+  // printf "%s"` is escaped again), while variables, `with` and {{template}} calls keep it.
+  enum class Trust { kNone, kHtml, kUrl };
+  static Value Trusted(std::string s, Trust trust);
+  Trust trust() const;
+
   // The same value with a type name that selects methods (see FuncMap::AddMethod). For a
   // map, `.Name` looks up the key "Name" first and falls back to a method "Name".
   Value WithType(std::string type_name) &&;
@@ -141,11 +150,25 @@ class Template {
   // old set. Within one text, two non-empty defines of one name are a parse error.
   Status Add(std::string_view name, std::string_view text);
 
+  // How printed values are escaped. kNone: text/template (nothing is). kHtml: as Go's
+  // html/template in element text and quoted attribute values (Alertmanager's email `html`
+  // field): each action that prints a value is HTML-escaped (base/html.h) unless its pipeline
+  // ends in `html` (escaped once, as html/template elides the redundant escaper) or the value
+  // is Trust::kHtml; a nil prints nothing; `html`/`urlquery` before the end of a pipeline is
+  // an error ("predefined escaper ... disallowed"). An action that starts a quoted URL
+  // attribute (`href="{{ .X }}"`, also src, action, formaction, cite, poster, background)
+  // prints "#ZgotmplZ" for a scheme other than http, https or mailto unless the value is
+  // Trust::kUrl. Template text and {{template}} output are not escaped again (the called
+  // template's own actions were). Not modelled: script/style/unquoted-attribute contexts,
+  // html/template's `+` -> "&#43;", URL normalisation, stripping HTML comments.
+  enum class Escaping { kNone, kHtml };
+
   // Runs the main template with `.` = dot. Errors (Go's wording, with position):
   // `template: NAME:LINE:COL: executing "NAME" at <.a.b>: nil pointer evaluating ...`.
-  Result<std::string> Execute(const Value& dot) const;
+  Result<std::string> Execute(const Value& dot, Escaping escaping = Escaping::kNone) const;
   // Runs one named template of the set.
-  Result<std::string> ExecuteTemplate(std::string_view name, const Value& dot) const;
+  Result<std::string> ExecuteTemplate(std::string_view name, const Value& dot,
+                                      Escaping escaping = Escaping::kNone) const;
   bool Has(std::string_view name) const;
   // Names of all templates in the set, sorted (the main one included).
   std::vector<std::string> Names() const;

@@ -378,7 +378,10 @@ void AddTextFuncs(FuncMap* funcs, NowFunc now) {
   str_fn("toLower", ToLower);
   str_fn("title", [](std::string s) { return Title(s); });
   str_fn("trimSpace", [](std::string s) { return TrimSpace(s); });
-  str_fn("safeHtml", [](std::string s) { return s; });
+  AddN<1>(funcs, "safeHtml", [](std::span<const Value> a) -> Result<Value> {
+    OSPREY_ASSIGN_OR_RETURN(std::string s, StringArg(a[0]));
+    return Value::Trusted(std::move(s), Value::Trust::kHtml);  // html/template's template.HTML
+  });
   str_fn("urlQueryEscape", [](std::string s) { return UrlQueryEscape(s); });
   str_fn("stripPort", [](std::string s) {
     std::string host, port;

@@ -1,5 +1,6 @@
-// Parses arbitrary text as a template and runs it over a small dot value. Must never crash,
-// hang or grow without bound (execution limits are lowered for the fuzzer).
+// Parses arbitrary text as a template and runs it over a small dot value, as text and with
+// HTML escaping. Must never crash, hang or grow without bound (execution limits are lowered
+// for the fuzzer).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -34,5 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!t.ok()) return 0;
   auto out = t->Execute(*kDot);
   (void)out;
+  auto html = t->Execute(*kDot, osprey::tmpl::Template::Escaping::kHtml);  // email html bodies
+  (void)html;
   return 0;
 }

@@ -17,6 +17,7 @@ struct Value::Rep {
   List list;
   Map map;
   std::string type_name;
+  Trust trust = Trust::kNone;  // kString only
 };
 
 namespace {
@@ -72,6 +73,18 @@ Value::Value(Map m) {
   r->map = std::move(m);
   rep_ = std::move(r);
 }
+
+Value Value::Trusted(std::string s, Trust trust) {
+  auto r = std::make_shared<Rep>();
+  r->kind = Kind::kString;
+  r->s = std::move(s);
+  r->trust = trust;
+  Value v;
+  v.rep_ = std::move(r);
+  return v;
+}
+
+Value::Trust Value::trust() const { return rep_ ? rep_->trust : Trust::kNone; }
 
 Value Value::Time(int64_t unix_ms) { return TimeIn(unix_ms, 0, "UTC"); }
 

@@ -33,9 +33,14 @@ bool HasHeader(const std::map<std::string, std::string>& headers, std::string_vi
 
 }  // namespace
 
-Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c,
-                                       const std::function<std::string(std::string_view)>& render,
+Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c, const RenderFunc& render,
                                        int64_t now_ms, std::string_view hostname, uint64_t random) {
+  return BuildEmailMessage(c, render, render, now_ms, hostname, random);
+}
+
+Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c, const RenderFunc& render,
+                                       const RenderFunc& render_html, int64_t now_ms,
+                                       std::string_view hostname, uint64_t random) {
   EmailMessage m;
   const std::string from = render(c.from);
   OSPREY_ASSIGN_OR_RETURN(std::vector<std::string> from_addrs, ParseAddressList(from));
@@ -75,18 +80,18 @@ Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c,
   d += "Content-Type: multipart/alternative; boundary=";
   d += boundary;
   d += "\r\nMIME-Version: 1.0\r\n\r\n";
-  auto part = [&](std::string_view type, const std::string& text) {
+  auto part = [&](std::string_view type, const RenderFunc& expand, const std::string& text) {
     d += "--";
     d += boundary;
     d += "\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: ";
     d += type;
     d += "; charset=UTF-8\r\n\r\n";
-    d += QuotedPrintable(render(text));
+    d += QuotedPrintable(expand(text));
     d += "\r\n";
   };
   // The preferred alternative goes last (RFC 2046 section 5.1.4): HTML after text.
-  if (!c.text.empty()) part("text/plain", c.text);
-  if (!c.html.empty()) part("text/html", c.html);
+  if (!c.text.empty()) part("text/plain", render, c.text);
+  if (!c.html.empty()) part("text/html", render_html, c.html);
   d += "--";
   d += boundary;
   d += "--\r\n";
@@ -126,8 +131,10 @@ class EmailNotifier final : public Notifier {
                                    ToTemplateValue(MakeTemplateData(ctx, alerts)));
     std::random_device rd;
     const uint64_t random = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+    // As Alertmanager: the html body with html/template's escaping, every other field plain.
     Result<EmailMessage> m = BuildEmailMessage(
-        config_, [&](std::string_view t) { return render(t); }, ctx.now, hostname_, random);
+        config_, [&](std::string_view t) { return render(t); },
+        [&](std::string_view t) { return render.Html(t); }, ctx.now, hostname_, random);
     if (!m.ok()) return {m.status(), false};
     return SendEmail(config_, *m, deps_.timeout);
   }

@@ -24,9 +24,14 @@ struct EmailMessage {
 // the configured headers (each value encoded per RFC 2047 when not plain ASCII), Message-Id
 // (unless configured) `<now_ns.random@hostname>`, Date, MIME-Version, then a text/plain part
 // (when `text` is set) and a text/html part (when `html` is set), both quoted-printable.
+// `render_html` expands the `html` field (the notifier passes Alertmanager's html/template
+// escaping, tmpl::Template::Escaping::kHtml); without it `render` does.
 // kInvalidArgument when From is not exactly one address or To holds no valid address.
-Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c,
-                                       const std::function<std::string(std::string_view)>& render,
+using RenderFunc = std::function<std::string(std::string_view)>;
+Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c, const RenderFunc& render,
+                                       const RenderFunc& render_html, int64_t now_ms,
+                                       std::string_view hostname, uint64_t random);
+Result<EmailMessage> BuildEmailMessage(const config::EmailConfig& c, const RenderFunc& render,
                                        int64_t now_ms, std::string_view hostname, uint64_t random);
 
 // Delivers a built message over SMTP with the config's smarthost, hello, TLS and auth

@@ -9,8 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "alerting/notifiers/internal/notify_util.h"
 #include "alerting/notifiers/notifiers.h"
 #include "alerting/notifiers/notifiers_test_util.h"
+#include "alerting/template_data.h"
 #include "testing/child_process.h"
 #include "testing/temp_dir.h"
 
@@ -250,6 +252,104 @@ TEST(EmailMessageTest, UserHeadersOverrideAndNonAsciiIsEncoded) {
   EXPECT_TRUE(Contains(m->data, "Message-Id: <fixed@x>\r\n")) << m->data;
   EXPECT_EQ(m->data.find("Message-Id: <0."), std::string::npos);
   EXPECT_EQ(m->data.find("text/html"), std::string::npos);
+}
+
+// Reverses quoted-printable (soft line breaks and =XX), to read the html part.
+std::string DecodeQuotedPrintable(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '=' && i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') {
+      i += 2;
+    } else if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      out += '\n';  // a hard line break: CRLF for the template's LF
+      ++i;
+    } else if (s[i] == '=' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The html part of a message built the way the notifier builds it: plain fields, html body
+// with html/template's escaping.
+std::string HtmlPart(const config::EmailConfig& c, Deps& deps,
+                     const std::vector<model::Alert>& alerts = TwoAlerts()) {
+  internal::FieldRenderer render(deps.deps, "email",
+                                 ToTemplateValue(MakeTemplateData(Context(), alerts)));
+  auto m = BuildEmailMessage(
+      c, [&](std::string_view t) { return render(t); },
+      [&](std::string_view t) { return render.Html(t); }, testing::kNow, "h", 7);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  if (!m.ok()) return "";
+  EXPECT_EQ(render.errors(), 0);
+  const size_t start = m->data.find("\r\n\r\n", m->data.find("Content-Type: text/html"));
+  const size_t end = m->data.find("\r\n--osprey-", start);
+  if (start == std::string::npos || end == std::string::npos) return "";
+  return DecodeQuotedPrintable(std::string_view(m->data).substr(start + 4, end - start - 4));
+}
+
+TEST(EmailHtmlTest, UserHtmlTemplatesAreEscapedLikeHtmlTemplate) {
+  Deps deps(std::vector<std::pair<std::string, std::string>>{
+      {"user.tmpl", R"({{ define "mine" }}<p>{{ .CommonAnnotations.summary }}</p>{{ end }})"}});
+  config::EmailConfig c = BaseConfig(1);
+  c.html = R"({{ .CommonLabels.job }} {{ .CommonAnnotations.summary }}|)"
+           R"({{ .CommonAnnotations.summary | safeHtml }}|{{ .CommonAnnotations.summary | html }}|)"
+           R"({{ template "mine" . }}|<a href="{{ .CommonLabels.link }}">x</a>)";
+  std::vector<model::Alert> alerts = TwoAlerts();
+  for (auto& a : alerts) {
+    a.annotations = model::Labels::FromStrings({"summary", "<script>alert(1)</script>"});
+    a.labels =
+        model::Labels::FromStrings({"alertname", "X", "job", "a&b", "link", "javascript:alert(1)",
+                                    "instance", std::string(a.labels.Get("instance"))});
+  }
+  EXPECT_EQ(HtmlPart(c, deps, alerts),
+            "a&amp;b &lt;script&gt;alert(1)&lt;/script&gt;|<script>alert(1)</script>|"
+            "&lt;script&gt;alert(1)&lt;/script&gt;|<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>|"
+            "<a href=\"#ZgotmplZ\">x</a>");
+}
+
+TEST(EmailHtmlTest, OnlyTheHtmlBodyIsEscaped) {
+  Deps deps;
+  config::EmailConfig c = BaseConfig(1);
+  c.headers["Subject"] = "{{ .CommonAnnotations.summary }}";
+  c.text = "{{ .CommonAnnotations.summary }}";
+  c.html.clear();
+  internal::FieldRenderer render(deps.deps, "email",
+                                 ToTemplateValue(MakeTemplateData(Context(), TwoAlerts())));
+  auto m = BuildEmailMessage(
+      c, [&](std::string_view t) { return render(t); },
+      [&](std::string_view t) { return render.Html(t); }, testing::kNow, "h", 7);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_TRUE(Contains(m->data, "Subject: p99 > 1s <b>\r\n")) << m->data;
+  EXPECT_TRUE(Contains(m->data, "\r\n\r\np99 > 1s <b>\r\n")) << m->data;
+}
+
+TEST(EmailHtmlTest, DefaultHtmlIsUnchangedByEscaping) {
+  // Osprey's default html escapes by hand with `| html`, which html/template does not escape
+  // twice: its output is the same with and without escaping.
+  Deps deps;
+  config::EmailConfig c = BaseConfig(1);
+  ASSERT_EQ(c.html, R"({{ template "email.default.html" . }})");
+  const std::string escaped = HtmlPart(c, deps);
+  auto plain = deps.deps.templates->Render(
+      c.html, ToTemplateValue(MakeTemplateData(Context(), TwoAlerts())));
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(escaped, *plain);
+  EXPECT_TRUE(Contains(escaped, "<div style=\"margin:4px 0\">p99 &gt; 1s &lt;b&gt;</div>"))
+      << escaped;
+  EXPECT_TRUE(Contains(escaped, "Started 2023-11-14 22:13:20.123 +0000 UTC")) << escaped;
+  EXPECT_TRUE(Contains(escaped, R"(<a href="http://osprey:9090/graph?g0.expr=x&amp;g0.tab=1">)"))
+      << escaped;
+  if (const char* path = std::getenv("OSPREY_EMAIL_HTML_OUT")) {  // to compare across changes
+    FILE* f = std::fopen(path, "w");
+    if (f != nullptr) {
+      std::fwrite(escaped.data(), 1, escaped.size(), f);
+      std::fclose(f);
+    }
+  }
 }
 
 }  // namespace

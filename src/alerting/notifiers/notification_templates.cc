@@ -85,11 +85,11 @@ Result<std::shared_ptr<const tmpl::Template>> NotificationTemplates::Parsed(
   return cache_.emplace(std::string(text), std::move(shared)).first->second;
 }
 
-Result<std::string> NotificationTemplates::Render(std::string_view text,
-                                                  const tmpl::Value& dot) const {
+Result<std::string> NotificationTemplates::Render(std::string_view text, const tmpl::Value& dot,
+                                                  tmpl::Template::Escaping escaping) const {
   if (text.find("{{") == std::string_view::npos) return std::string(text);
   OSPREY_ASSIGN_OR_RETURN(auto t, Parsed(text));
-  return t->ExecuteTemplate(kFieldName, dot);
+  return t->ExecuteTemplate(kFieldName, dot, escaping);
 }
 
 }  // namespace osprey::alerting::notifiers

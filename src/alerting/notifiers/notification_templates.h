@@ -35,9 +35,11 @@ class NotificationTemplates {
       std::vector<std::pair<std::string, std::string>> files);
 
   // Expands `text` (a config field's template source) with `dot`. Each distinct text is parsed
-  // once, then cached. Text without "{{" is returned as is.
-  Result<std::string> Render(std::string_view text, const tmpl::Value& dot) const
-      OSPREY_EXCLUDES(mu_);
+  // once, then cached. Text without "{{" is returned as is. kHtml escapes printed values as
+  // Alertmanager's html/template does (only for the email `html` field).
+  Result<std::string> Render(std::string_view text, const tmpl::Value& dot,
+                             tmpl::Template::Escaping escaping =
+                                 tmpl::Template::Escaping::kNone) const OSPREY_EXCLUDES(mu_);
 
   NotificationTemplates(const NotificationTemplates&) = delete;
   NotificationTemplates& operator=(const NotificationTemplates&) = delete;

@@ -13,7 +13,15 @@
 
 namespace osprey::alerting::notifiers::internal {
 std::string FieldRenderer::operator()(std::string_view text) {
-  Result<std::string> r = deps_.templates->Render(text, dot_);
+  return Render(text, tmpl::Template::Escaping::kNone);
+}
+
+std::string FieldRenderer::Html(std::string_view text) {
+  return Render(text, tmpl::Template::Escaping::kHtml);
+}
+
+std::string FieldRenderer::Render(std::string_view text, tmpl::Template::Escaping escaping) {
+  Result<std::string> r = deps_.templates->Render(text, dot_, escaping);
   if (r.ok()) return std::move(r).value();
   ++errors_;
   deps_.metrics->template_errors.WithLabels({integration_}).Inc();

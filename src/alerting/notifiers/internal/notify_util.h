@@ -26,12 +26,16 @@ class FieldRenderer {
   FieldRenderer(const NotifierDeps& deps, std::string_view integration, tmpl::Value dot)
       : deps_(deps), integration_(integration), dot_(std::move(dot)) {}
   std::string operator()(std::string_view text);
+  // The same with html/template's escaping (the email `html` field).
+  std::string Html(std::string_view text);
   const tmpl::Value& dot() const { return dot_; }
   int errors() const { return errors_; }
 
  private:
   const NotifierDeps& deps_;
   const std::string_view integration_;
+  std::string Render(std::string_view text, tmpl::Template::Escaping escaping);
+
   const tmpl::Value dot_;
   int errors_ = 0;
 };
