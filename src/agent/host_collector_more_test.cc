@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "agent/host_collector.h"
+#include "agent/internal/collector_test_util.h"
 #include "agent/internal/collectors.h"
 #include "agent/internal/exposition_test_util.h"
 #include "testing/temp_dir.h"
@@ -17,20 +19,7 @@ const std::string kTestdata = OSPREY_AGENT_TESTDATA;
 // The collector's families, without the node_scrape_collector_* trailer.
 std::string Families(const std::string& name, std::string procfs = kTestdata + "/procfs",
                      std::string sysfs = kTestdata + "/sysfs", bool* ok = nullptr) {
-  HostCollector collector(HostCollectorOptions{
-      .procfs = std::move(procfs), .sysfs = std::move(sysfs), .collectors = {name}});
-  std::string body;
-  collector.Collect(body);
-  internal::ParsedExposition parsed;
-  Status status = internal::ParseExposition(body, parsed);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << body;
-  if (ok != nullptr) {
-    *ok =
-        parsed.samples.at(
-            std::string("node_scrape_collector_success{collector=\"").append(name).append("\"}")) ==
-        1;
-  }
-  return body.substr(0, body.find("# HELP node_scrape_collector_duration_seconds"));
+  return internal::CollectorFamilies(name, std::move(procfs), std::move(sysfs), ok);
 }
 
 TEST(MoreCollectorsTest, Netclass) {

@@ -8,8 +8,10 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "agent/host_collector.h"
+#include "agent/internal/collector_test_util.h"
 #include "agent/internal/collectors.h"
 #include "agent/internal/exposition_test_util.h"
 #include "testing/temp_dir.h"
@@ -19,23 +21,10 @@ namespace {
 
 const std::string kTestdata = OSPREY_AGENT_TESTDATA;
 
-// The collector's families, without the node_scrape_collector_* trailer; `ok` gets success.
+// The collector's families on `procfs` and the sysfs fixture; `ok` gets success.
 std::string CollectorFamilies(const std::string& name, std::string procfs = kTestdata + "/procfs",
                               bool* ok = nullptr) {
-  HostCollector collector(HostCollectorOptions{
-      .procfs = std::move(procfs), .sysfs = kTestdata + "/sysfs", .collectors = {name}});
-  std::string body;
-  collector.Collect(body);
-  internal::ParsedExposition parsed;
-  Status status = internal::ParseExposition(body, parsed);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << body;
-  if (ok != nullptr) {
-    *ok =
-        parsed.samples.at(
-            std::string("node_scrape_collector_success{collector=\"").append(name).append("\"}")) ==
-        1;
-  }
-  return body.substr(0, body.find("# HELP node_scrape_collector_duration_seconds"));
+  return internal::CollectorFamilies(name, std::move(procfs), kTestdata + "/sysfs", ok);
 }
 
 TEST(QueueCollectorsTest, UdpQueuesSumsBothTables) {

@@ -160,6 +160,27 @@ std::set<std::string> Shapes(const ParsedExposition& p) {
   return out;
 }
 
+// Starts node_exporter with `args` (after the binary; the listen address is added), scrapes
+// it once, then runs a HostCollector with `options` once; both bodies parsed.
+void ScrapeBoth(const std::string& binary, std::vector<std::string> args,
+                const HostCollectorOptions& options, ParsedExposition& theirs,
+                ParsedExposition& ours) {
+  testing::TempDir dir;
+  int port = testing::FreeLocalPort();
+  args.insert(args.begin(), binary);
+  args.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
+  auto node_exporter = testing::ChildProcess::Start(args, dir.Join("node_exporter.log"));
+  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
+  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
+  auto response = testing::HttpGet(port, "/metrics");
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  HostCollector collector(options);
+  std::string body;
+  collector.Collect(body);
+  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
+  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+}
+
 // The collectors added for Grafana's "Node Exporter Full": node_exporter 1.5 run with only
 // them enabled exposes the same metric names with the same label names, and the same
 // per-device series for netclass.
@@ -171,28 +192,17 @@ TEST(NodeExporterCompatTest, NewCollectorsHaveTheSameNamesAndLabels) {
   }
   const std::vector<std::string> collectors = {"arp",       "conntrack", "cpufreq", "netclass",
                                                "schedstat", "sockstat",  "softnet", "timex"};
-  std::vector<std::string> argv = {binary, "--collector.disable-defaults"};
-  for (const std::string& c : collectors) argv.push_back("--collector." + c);
-  testing::TempDir dir;
-  int port = testing::FreeLocalPort();
-  argv.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
-  auto node_exporter = testing::ChildProcess::Start(argv, dir.Join("node_exporter.log"));
-  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
-  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
-  auto response = testing::HttpGet(port, "/metrics");
-  ASSERT_TRUE(response.ok()) << response.status().ToString();
-  HostCollector collector(HostCollectorOptions{.collectors = collectors});
-  std::string body;
-  collector.Collect(body);
+  std::vector<std::string> args = {"--collector.disable-defaults"};
+  for (const std::string& c : collectors) args.push_back("--collector." + c);
   ParsedExposition theirs, ours;
-  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
-  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+  ASSERT_NO_FATAL_FAILURE(
+      ScrapeBoth(binary, args, HostCollectorOptions{.collectors = collectors}, theirs, ours));
 
   EXPECT_GT(Shapes(theirs).size(), 50u);
   EXPECT_EQ(Shapes(ours), Shapes(theirs));
   for (const std::string& c : collectors) {
     std::string key = "node_scrape_collector_success{collector=\"" + c + "\"}";
-    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key << "\n" << body;
+    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key;
   }
   for (const auto& [name, type] : ours.types) {
     if (name.starts_with("node_scrape_collector_")) continue;
@@ -227,23 +237,13 @@ TEST(NodeExporterCompatTest, TextfileIsTheSame) {
     contents << in.rdbuf();
     dir.WriteFile(std::string("textfile/") + name, contents.str());
   }
-  int port = testing::FreeLocalPort();
-  auto node_exporter =
-      testing::ChildProcess::Start({binary, "--collector.disable-defaults", "--collector.textfile",
-                                    "--collector.textfile.directory=" + textfiles,
-                                    "--web.listen-address=127.0.0.1:" + std::to_string(port)},
-                                   dir.Join("node_exporter.log"));
-  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
-  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
-  auto response = testing::HttpGet(port, "/metrics");
-  ASSERT_TRUE(response.ok()) << response.status().ToString();
-  HostCollector collector(
-      HostCollectorOptions{.collectors = {"textfile"}, .textfile_directory = textfiles});
-  std::string body;
-  collector.Collect(body);
   ParsedExposition theirs, ours;
-  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
-  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+  ASSERT_NO_FATAL_FAILURE(
+      ScrapeBoth(binary,
+                 {"--collector.disable-defaults", "--collector.textfile",
+                  "--collector.textfile.directory=" + textfiles},
+                 HostCollectorOptions{.collectors = {"textfile"}, .textfile_directory = textfiles},
+                 theirs, ours));
   auto without_exporter_own = [](const ParsedExposition& p) {
     std::map<std::string, double> out;
     for (const auto& [key, value] : p.samples) {
@@ -255,7 +255,7 @@ TEST(NodeExporterCompatTest, TextfileIsTheSame) {
     }
     return out;
   };
-  EXPECT_EQ(without_exporter_own(ours), without_exporter_own(theirs)) << body;
+  EXPECT_EQ(without_exporter_own(ours), without_exporter_own(theirs));
   EXPECT_EQ(ours.samples.at("node_textfile_scrape_error"), 1);
   for (const auto& [name, type] : ours.types) {
     if (name.starts_with("node_scrape_collector_")) continue;
@@ -276,23 +276,12 @@ TEST(NodeExporterCompatTest, InterruptsProcessesTcpstatUdpQueuesNetdev) {
   }
   const std::vector<std::string> collectors = {"interrupts", "netdev", "processes", "tcpstat",
                                                "udp_queues"};
-  std::vector<std::string> argv = {binary, "--collector.disable-defaults",
+  std::vector<std::string> args = {"--collector.disable-defaults",
                                    "--collector.netdev.device-exclude=^lo$"};
-  for (const std::string& c : collectors) argv.push_back("--collector." + c);
-  testing::TempDir dir;
-  int port = testing::FreeLocalPort();
-  argv.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
-  auto node_exporter = testing::ChildProcess::Start(argv, dir.Join("node_exporter.log"));
-  ASSERT_TRUE(node_exporter.ok()) << node_exporter.status().ToString();
-  ASSERT_TRUE(testing::WaitForPort(port)) << (*node_exporter)->Log();
-  auto response = testing::HttpGet(port, "/metrics");
-  ASSERT_TRUE(response.ok()) << response.status().ToString();
-  HostCollector collector(HostCollectorOptions{.collectors = collectors});
-  std::string body;
-  collector.Collect(body);
+  for (const std::string& c : collectors) args.push_back("--collector." + c);
   ParsedExposition theirs, ours;
-  ASSERT_TRUE(internal::ParseExposition(response->body, theirs).ok());
-  ASSERT_TRUE(internal::ParseExposition(body, ours).ok()) << body;
+  ASSERT_NO_FATAL_FAILURE(
+      ScrapeBoth(binary, args, HostCollectorOptions{.collectors = collectors}, theirs, ours));
 
   // Connection and process states come and go between the two reads: compare names only.
   auto shapes = [](const ParsedExposition& p) {
@@ -313,7 +302,7 @@ TEST(NodeExporterCompatTest, InterruptsProcessesTcpstatUdpQueuesNetdev) {
   }
   for (const std::string& c : collectors) {
     std::string key = "node_scrape_collector_success{collector=\"" + c + "\"}";
-    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key << "\n" << body;
+    EXPECT_EQ(ours.samples.at(key), theirs.samples.at(key)) << key;
   }
   for (const auto& [name, type] : ours.types) {
     if (name.starts_with("node_scrape_collector_")) continue;
