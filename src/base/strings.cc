@@ -93,6 +93,18 @@ std::string StrJoin(std::span<const std::string> parts, std::string_view separat
   return out;
 }
 
+std::string StrReplaceAll(std::string_view text, std::string_view from, std::string_view to) {
+  if (from.empty()) return std::string(text);
+  std::string out;
+  size_t start = 0;
+  for (size_t pos = text.find(from); pos != std::string_view::npos; pos = text.find(from, start)) {
+    out.append(text.substr(start, pos - start)).append(to);
+    start = pos + from.size();
+  }
+  out.append(text.substr(start));
+  return out;
+}
+
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   out.reserve(out.size() + s.size());
   for (size_t i = 0; i < s.size();) {

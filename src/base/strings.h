@@ -33,6 +33,10 @@ size_t AppendUtf8SequenceOrReplacement(std::string& out, std::string_view s, siz
 // `parts` with `separator` between each two: StrJoin({"a", "b"}, ", ") == "a, b".
 std::string StrJoin(std::span<const std::string> parts, std::string_view separator);
 
+// `text` with every occurrence of `from` replaced by `to`, left to right, without rescanning
+// what was inserted. An empty `from` replaces nothing.
+std::string StrReplaceAll(std::string_view text, std::string_view from, std::string_view to);
+
 // "2026-11-21T14:46:10.123Z" for milliseconds since the Unix epoch (UTC). Requires: ms >= 0.
 std::string FormatRfc3339Millis(int64_t ms);
 

@@ -45,6 +45,15 @@ TEST(Utf8Test, AppendUtf8SequenceOrReplacementReportsBytesUsed) {
   EXPECT_EQ(out, "\xe2\x82\xac\xEF\xBF\xBD");
 }
 
+TEST(StrReplaceAllTest, ReplacesEveryOccurrenceWithoutRescanning) {
+  EXPECT_EQ(StrReplaceAll("a.b.c", ".", "::"), "a::b::c");
+  EXPECT_EQ(StrReplaceAll("aaa", "a", "aa"), "aaaaaa");  // the inserted text is not rescanned
+  EXPECT_EQ(StrReplaceAll("abab", "ab", ""), "");
+  EXPECT_EQ(StrReplaceAll("xyz", "q", "r"), "xyz");
+  EXPECT_EQ(StrReplaceAll("xyz", "", "r"), "xyz");
+  EXPECT_EQ(StrReplaceAll("", "a", "b"), "");
+}
+
 TEST(StrJoinTest, PutsTheSeparatorBetweenParts) {
   EXPECT_EQ(StrJoin(std::vector<std::string>{}, ", "), "");
   EXPECT_EQ(StrJoin(std::vector<std::string>{"a"}, ", "), "a");

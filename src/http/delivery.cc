@@ -6,21 +6,7 @@
 #include "base/strings.h"
 
 namespace osprey::http {
-namespace {
-
-std::string ReplaceAll(std::string_view text, std::string_view from, std::string_view to) {
-  if (from.empty()) return std::string(text);
-  std::string out;
-  size_t start = 0;
-  for (size_t pos = text.find(from); pos != std::string_view::npos; pos = text.find(from, start)) {
-    out.append(text.substr(start, pos - start)).append(to);
-    start = pos + from.size();
-  }
-  out.append(text.substr(start));
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string RedactUrl(std::string_view url) {
   std::string_view u = url.substr(0, url.find_first_of("?#"));
@@ -55,7 +41,7 @@ DeliveryOutcome JudgeDelivery(std::string_view what, std::string_view request_ur
   std::string msg(what);
   msg += ": ";
   if (!r.ok()) {
-    msg += ReplaceAll(r.status().message(), request_url, shown_url);
+    msg += StrReplaceAll(r.status().message(), request_url, shown_url);
     return {Status(r.status().code(), std::move(msg)),
             r.status().code() != StatusCode::kInvalidArgument};
   }

@@ -100,13 +100,7 @@ std::string CommandLine(const config::ActionConfig::Command& c) {
 // Replaces every occurrence of `url` in an error message by its redacted form (the HTTP
 // client names the URL it was given, which may carry a token).
 std::string RedactIn(std::string message, const std::string& url) {
-  if (url.empty()) return message;
-  const std::string redacted = http::RedactUrl(url);
-  for (size_t pos = message.find(url); pos != std::string::npos;
-       pos = message.find(url, pos + redacted.size())) {
-    message.replace(pos, url.size(), redacted);
-  }
-  return message;
+  return StrReplaceAll(message, url, http::RedactUrl(url));
 }
 
 // Errors read `template: url:1:10: executing "url" at <.X>: ...`.

@@ -9,6 +9,7 @@
 #include "alerting/notifiers/notifiers.h"
 #include "alerting/notifiers/notifiers_test_util.h"
 #include "alerting/template_data.h"
+#include "base/strings.h"
 #include "testing/child_process.h"
 #include "testing/http_client.h"
 #include "testing/temp_dir.h"
@@ -20,13 +21,6 @@ using testing::CaptureServer;
 using testing::Context;
 using testing::Deps;
 using testing::TwoAlerts;
-
-std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
-    s.replace(p, from.size(), to);
-  }
-  return s;
-}
 
 // What Alertmanager 0.25's webhook notifier sends for this notification (Go's encoder: struct
 // field order, sorted map keys, HTML-safe escaping, RFC 3339 times, a trailing newline).
@@ -47,8 +41,8 @@ constexpr std::string_view kGolden =
 
 std::string Golden(const std::vector<model::Alert>& alerts) {
   std::string g(kGolden);
-  g = ReplaceAll(g, "FP1", FingerprintText(alerts[0].Fingerprint()));
-  return ReplaceAll(g, "FP2", FingerprintText(alerts[1].Fingerprint()));
+  g = StrReplaceAll(g, "FP1", FingerprintText(alerts[0].Fingerprint()));
+  return StrReplaceAll(g, "FP2", FingerprintText(alerts[1].Fingerprint()));
 }
 
 TEST(WebhookTest, PostsAlertmanagersExactJson) {
@@ -221,8 +215,8 @@ TEST(WebhookTest, MatchesTheRealAlertmanagersBody) {
   ctx.receiver = "hook";
   ctx.group_key = JsonStringField(got, "groupKey");
   std::string want = WebhookJson(MakeTemplateData(ctx, alerts), ctx.group_key, 0);
-  want = ReplaceAll(want, FingerprintText(alerts[0].Fingerprint()),
-                    JsonStringField(got, "fingerprint"));
+  want = StrReplaceAll(want, FingerprintText(alerts[0].Fingerprint()),
+                       JsonStringField(got, "fingerprint"));
   EXPECT_EQ(got, want);
 }
 
