@@ -115,10 +115,10 @@ class CliTest : public ::testing::Test {
 
   http::Router router_;
   metrics::Registry registry_;
-  std::unique_ptr<http::Server> server_;
   std::string url_;
   std::mutex mu_;
   std::vector<Seen> seen_;
+  std::unique_ptr<http::Server> server_;  // last: stops before the members its handlers use
 };
 
 TEST_F(CliTest, ListPrintsAlignedTableAndPassesFilters) {

@@ -11,16 +11,13 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "base/logger.h"
-#include "http/router.h"
-#include "http/server.h"
-#include "metrics/registry.h"
+#include "alerting/notifiers/capture_server_test_util.h"
+#include "base/strings.h"
 #include "testing/http_client.h"
 #include "testing/osprey_process.h"
 #include "testing/temp_dir.h"
@@ -28,43 +25,12 @@
 namespace osprey::server {
 namespace {
 
+using alerting::notifiers::testing::CaptureServer;
 using Json = nlohmann::json;
 using testing::Eventually;
 using testing::HttpGet;
 using testing::HttpPost;
 using testing::OspreyProcess;
-
-// Records every POST: path and body.
-class HookSink {
- public:
-  HookSink() {
-    router_.Handle("POST", "/*path", [this](const http::Request& r) {
-      std::lock_guard lock(mu_);
-      posts_.push_back({r.path, r.body});
-      return http::Response::Text("ok");
-    });
-    http::ServerOptions o;
-    o.listen_address = "127.0.0.1:0";
-    o.threads = 2;
-    auto started =
-        http::Server::Start(std::move(o), router_, registry_,
-                            Logger(LogLevel::kError, LogFormat::kLogfmt, [](std::string_view) {}));
-    EXPECT_TRUE(started.ok()) << started.status().ToString();
-    if (started.ok()) server_ = std::move(started).value();
-  }
-  std::string Base() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::vector<std::pair<std::string, std::string>> Posts() const {
-    std::lock_guard lock(mu_);
-    return posts_;
-  }
-
- private:
-  http::Router router_;
-  metrics::Registry registry_;
-  std::unique_ptr<http::Server> server_;
-  mutable std::mutex mu_;
-  std::vector<std::pair<std::string, std::string>> posts_;
-};
 
 struct CliRun {
   int exit_code = -1;
@@ -105,22 +71,17 @@ CliRun RunBinary(const std::vector<std::string>& args, const std::string& dir) {
   return r;
 }
 
-std::string ExampleConfig(const HookSink& sink) {
+std::string ExampleConfig(const CaptureServer& sink) {
   std::ifstream in(std::string(OSPREY_SOURCE_DIR) + "/docs/examples/incidents.yml");
   std::stringstream ss;
   ss << in.rdbuf();
   std::string yaml = ss.str();
   EXPECT_FALSE(yaml.empty());
   auto replace_all = [&yaml](const std::string& from, const std::string& to) {
-    size_t n = 0;
-    for (size_t pos = yaml.find(from); pos != std::string::npos;
-         pos = yaml.find(from, pos + to.size())) {
-      yaml.replace(pos, from.size(), to);
-      ++n;
-    }
-    EXPECT_GT(n, 0u) << from;
+    EXPECT_NE(yaml.find(from), std::string::npos) << from;
+    yaml = StrReplaceAll(yaml, from, to);
   };
-  replace_all("http://hooks.example.com", sink.Base());
+  replace_all("http://hooks.example.com", sink.Url(""));
   replace_all("group_wait: 30s", "group_wait: 1s");
   return yaml;
 }
@@ -133,7 +94,7 @@ Json GetData(int port, const std::string& target) {
 }
 
 TEST(IncidentsE2ETest, AlertOpensIncidentAckLinkCliAndRestart) {
-  HookSink sink;
+  CaptureServer sink;
   auto osprey = OspreyProcess::Start({.config_yaml = ExampleConfig(sink)});
   ASSERT_TRUE(osprey.ok()) << osprey.status().ToString();
   const int port = (*osprey)->port();
@@ -165,10 +126,10 @@ TEST(IncidentsE2ETest, AlertOpensIncidentAckLinkCliAndRestart) {
   Json hook;
   std::string person;
   ASSERT_TRUE(Eventually([&] {
-    for (const auto& [path, body] : sink.Posts()) {
-      if (path != "/alice" && path != "/bob") continue;
-      hook = Json::parse(body, nullptr, false);
-      person = path.substr(1);
+    for (const auto& r : sink.Requests()) {
+      if (r.target != "/alice" && r.target != "/bob") continue;
+      hook = Json::parse(r.body, nullptr, false);
+      person = r.target.substr(1);
       return !hook.is_discarded();
     }
     return false;
@@ -182,9 +143,9 @@ TEST(IncidentsE2ETest, AlertOpensIncidentAckLinkCliAndRestart) {
 
   // The ticket action ran on open (HTTP, templated body).
   ASSERT_TRUE(Eventually([&] {
-    for (const auto& [path, body] : sink.Posts()) {
-      if (path == "/tickets") {
-        Json t = Json::parse(body, nullptr, false);
+    for (const auto& r : sink.Requests()) {
+      if (r.target == "/tickets") {
+        Json t = Json::parse(r.body, nullptr, false);
         return !t.is_discarded() && t["incident"] == id;
       }
     }
@@ -296,7 +257,7 @@ TEST(IncidentsE2ETest, AckLinkIsOpenWhenBasicAuthIsOn) {
   // bcrypt of "s3cret", cost 5.
   constexpr char kHash[] = "$2b$05$T71LaW6fEGwm/Cr1s9.vO.c6vYt0sRjbYh/YLxw4bNGVgnryaYU/W";
   const std::string kAuth = "Basic YWxpY2U6czNjcmV0";  // alice:s3cret
-  HookSink sink;
+  CaptureServer sink;
   testing::TempDir tmp;
   const std::string web =
       tmp.WriteFile("web.yml", std::string("basic_auth_users:\n  alice: ").append(kHash) + "\n");
@@ -315,8 +276,8 @@ TEST(IncidentsE2ETest, AckLinkIsOpenWhenBasicAuthIsOn) {
 
   std::string ack_path;
   ASSERT_TRUE(Eventually([&] {
-    for (const auto& [path, body] : sink.Posts()) {
-      Json hook = Json::parse(body, nullptr, false);
+    for (const auto& r : sink.Requests()) {
+      Json hook = Json::parse(r.body, nullptr, false);
       if (hook.is_discarded() || !hook.contains("ack_url")) continue;
       ack_path =
           hook["ack_url"].get<std::string>().substr(std::string("http://localhost:9090").size());
