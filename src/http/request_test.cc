@@ -86,6 +86,30 @@ TEST(ResponseTest, ErrorResponseHasPrometheusShape) {
       R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:5: parse error"})");
 }
 
+TEST(ResponseTest, StatusErrorResponseMapsEachCode) {
+  struct Case {
+    Status status;
+    int http_status;
+    std::string_view type;
+  };
+  const Case cases[] = {
+      {InvalidArgumentError("bad"), 400, "bad_data"},
+      {ResourceExhaustedError("big"), 413, "bad_data"},
+      {NotFoundError("gone"), 404, "not_found"},
+      {AlreadyExistsError("dup"), 409, "conflict"},
+      {FailedPreconditionError("state"), 409, "conflict"},
+      {PermissionDeniedError("ro"), 403, "forbidden"},
+      {UnavailableError("down"), 503, "unavailable"},
+      {InternalError("oops"), 500, "internal"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.status.ToString());
+    Response r = StatusErrorResponse(c.status);
+    EXPECT_EQ(r.status, c.http_status);
+    EXPECT_EQ(r.body, ErrorResponse(c.http_status, c.type, c.status.message()).body);
+  }
+}
+
 TEST(ResponseTest, JsonStringEscapesControlsAndReplacesInvalidUtf8) {
   std::string out;
   AppendJsonString(out, std::string("a\"b\\c\n\t\x01\x1f", 10));

@@ -65,6 +65,26 @@ Response ErrorResponse(int http_status, std::string_view error_type, std::string
   return Response::Json(std::move(body), http_status);
 }
 
+Response StatusErrorResponse(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+      return ErrorResponse(400, "bad_data", status.message());
+    case StatusCode::kResourceExhausted:
+      return ErrorResponse(413, "bad_data", status.message());
+    case StatusCode::kNotFound:
+      return ErrorResponse(404, "not_found", status.message());
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+      return ErrorResponse(409, "conflict", status.message());
+    case StatusCode::kPermissionDenied:
+      return ErrorResponse(403, "forbidden", status.message());
+    case StatusCode::kUnavailable:
+      return ErrorResponse(503, "unavailable", status.message());
+    default:
+      return ErrorResponse(500, "internal", status.message());
+  }
+}
+
 void AppendJsonString(std::string& out, std::string_view s) {
   out.reserve(out.size() + s.size() + 2);
   out += '"';

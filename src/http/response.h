@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.h"
+
 namespace osprey::http {
 
 // A plain value type. Thread-compatible.
@@ -36,6 +38,13 @@ struct Response {
 // JSON with the given HTTP status. `error_type` is one of Prometheus's: bad_data, execution,
 // timeout, canceled, internal, unavailable, not_found, not_acceptable.
 Response ErrorResponse(int http_status, std::string_view error_type, std::string_view message);
+
+// ErrorResponse for a failed Status in Osprey's own JSON APIs (incidents, dashboards), with
+// the Status's message: InvalidArgument 400 bad_data, ResourceExhausted 413 bad_data,
+// NotFound 404 not_found, AlreadyExists and FailedPrecondition 409 conflict,
+// PermissionDenied 403 forbidden, Unavailable 503 unavailable, anything else 500 internal.
+// (The Prometheus query API maps errors its own way.)
+Response StatusErrorResponse(const Status& status);
 
 // Appends `s` to `out` as a JSON string literal, quotes included. Control characters are
 // escaped, and each byte that is not part of valid UTF-8 becomes U+FFFD, so the output is always

@@ -212,34 +212,29 @@ DashboardsApi::DashboardsApi(DashboardStore& store, metrics::Registry& registry)
 }
 
 http::Response DashboardsApi::Error(const Status& s) {
-  int code = 500;
-  std::string_view type = "internal";
+  http::Response response = http::StatusErrorResponse(s);
   std::string_view reason = "internal";
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-      code = 400, type = "bad_data", reason = "bad_request";
+  switch (response.status) {
+    case 400:
+      reason = "bad_request";
       break;
-    case StatusCode::kResourceExhausted:
-      code = 413, type = "bad_data", reason = "too_large";
+    case 413:
+      reason = "too_large";
       break;
-    case StatusCode::kNotFound:
-      code = 404, type = "not_found", reason = "not_found";
+    case 404:
+      reason = "not_found";
       break;
-    case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition:
-      code = 409, type = "conflict", reason = "conflict";
+    case 409:
+      reason = "conflict";
       break;
-    case StatusCode::kPermissionDenied:
-      code = 403, type = "forbidden", reason = "forbidden";
-      break;
-    case StatusCode::kUnavailable:
-      code = 503, type = "unavailable";
+    case 403:
+      reason = "forbidden";
       break;
     default:
       break;
   }
   errors_.WithLabels({reason}).Inc();
-  return http::ErrorResponse(code, type, s.message());
+  return response;
 }
 
 http::Response DashboardsApi::List() {

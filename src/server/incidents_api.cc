@@ -50,23 +50,7 @@ Response Success(OrderedJson data) {
   return Response::Json(OrderedJson{{"status", "success"}, {"data", std::move(data)}}.dump());
 }
 
-Response Error(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-      return http::ErrorResponse(400, "bad_data", s.message());
-    case StatusCode::kNotFound:
-      return http::ErrorResponse(404, "not_found", s.message());
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kAlreadyExists:
-      return http::ErrorResponse(409, "conflict", s.message());
-    case StatusCode::kPermissionDenied:
-      return http::ErrorResponse(403, "forbidden", s.message());
-    case StatusCode::kUnavailable:
-      return http::ErrorResponse(503, "unavailable", s.message());
-    default:
-      return http::ErrorResponse(500, "internal", s.message());
-  }
-}
+Response Error(const Status& s) { return http::StatusErrorResponse(s); }
 
 Status BadParam(std::string_view name, std::string_view why) {
   return InvalidArgumentError(
